@@ -1,0 +1,305 @@
+package dev.spindle;
+
+import java.util.Arrays;
+
+/**
+ * How a {@link Node} runs: scheduler count and CPU placement, idle behaviour, reduction budget and
+ * run-queue implementation. Immutable; made with {@link #builder()}.
+ *
+ * <pre>{@code
+ * Node node = Node.start(NodeConfig.builder().cpus(2, 3).idleStrategy(IdleMode.SPIN).build());
+ * }</pre>
+ */
+public final class NodeConfig
+{
+    /** Default reduction budget per schedule-in, as on the BEAM. */
+    public static final int DEFAULT_REDUCTIONS = 4000;
+
+    private final int schedulers;
+    private final int[] cpus;
+    private final boolean pinned;
+    private final IdleMode idleMode;
+    private final int reductions;
+    private final RunQueues runQueues;
+    private final BindPolicy bind;
+    private final boolean compaction;
+    private final long longScheduleNanos;
+
+    private NodeConfig(final Builder b)
+    {
+        this.bind = b.cpus != null ? BindPolicy.EXPLICIT : !b.pinned ? BindPolicy.UNBOUND : b.bind;
+        this.compaction = b.compaction;
+        this.longScheduleNanos = b.longScheduleNanos;
+        this.schedulers = b.schedulers;
+        this.cpus = b.cpus;
+        this.pinned = b.pinned;
+        this.idleMode = b.idleMode;
+        this.reductions = b.reductions;
+        this.runQueues = b.runQueues;
+    }
+
+    /** @return a builder with the defaults. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return the defaults: one pinned scheduler per CPU this JVM may use, backoff idling, native queues. */
+    public static NodeConfig defaults()
+    {
+        return builder().build();
+    }
+
+    /** @return requested scheduler count, or 0 for "one per allowed CPU (or per listed CPU)". */
+    public int schedulers()
+    {
+        return schedulers;
+    }
+
+    /** @return a copy of the explicit CPU list, or null when none was given. */
+    public int[] cpus()
+    {
+        return cpus == null ? null : cpus.clone();
+    }
+
+    /** @return whether scheduler threads are pinned to CPUs. */
+    public boolean pinned()
+    {
+        return pinned;
+    }
+
+    /** @return how schedulers bind to CPUs. */
+    public BindPolicy bindPolicy()
+    {
+        return bind;
+    }
+
+    /** @return whether load compaction is on. */
+    public boolean compaction()
+    {
+        return compaction;
+    }
+
+    /** @return schedule length above which a {@code dev.spindle.LongSchedule} JFR event is recorded. */
+    public java.time.Duration longScheduleThreshold()
+    {
+        return java.time.Duration.ofNanos(longScheduleNanos);
+    }
+
+    /** @return what idle schedulers do. */
+    public IdleMode idleStrategy()
+    {
+        return idleMode;
+    }
+
+    /** @return reductions a process may spend before it gives way. */
+    public int reductions()
+    {
+        return reductions;
+    }
+
+    /** @return which run-queue implementation is used. */
+    public RunQueues runQueues()
+    {
+        return runQueues;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NodeConfig[schedulers=" + (schedulers == 0 ? "auto" : schedulers) +
+            ", cpus=" + (cpus == null ? "auto" : Arrays.toString(cpus)) + ", bind=" + bind + ", compaction=" + compaction +
+            ", idle=" + idleMode + ", reductions=" + reductions + ", runQueues=" + runQueues + "]";
+    }
+
+    /**
+     * Builder for {@link NodeConfig}. Argument errors are reported at once; errors that depend on
+     * the machine (a CPU this JVM may not use, more pinned schedulers than CPUs) are reported by
+     * {@link Node#start(NodeConfig)}.
+     */
+    public static final class Builder
+    {
+        private int schedulers;
+        private int[] cpus;
+        private boolean pinned = true;
+        private IdleMode idleMode = IdleMode.BACKOFF;
+        private int reductions = DEFAULT_REDUCTIONS;
+        private RunQueues runQueues = RunQueues.NATIVE;
+        private BindPolicy bind = BindPolicy.SPREAD;
+        private boolean compaction;
+        private long longScheduleNanos = 10_000_000L;
+
+        private Builder()
+        {
+        }
+
+        /**
+         * How schedulers bind to CPUs (default {@link BindPolicy#SPREAD}). {@link BindPolicy#UNBOUND}
+         * is {@code pinned(false)}; {@link BindPolicy#EXPLICIT} is set by {@link #cpus(int...)}.
+         *
+         * @param policy the policy.
+         * @return this builder.
+         */
+        public Builder bind(final BindPolicy policy)
+        {
+            if (policy == null)
+            {
+                throw new NullPointerException("bind");
+            }
+            if (policy == BindPolicy.EXPLICIT && cpus == null)
+            {
+                throw new IllegalArgumentException("BindPolicy.EXPLICIT is chosen by cpus(...): give the CPU list");
+            }
+            this.bind = policy;
+            this.pinned = policy != BindPolicy.UNBOUND;
+            return this;
+        }
+
+        /**
+         * Load compaction, like the BEAM's {@code +scl}: keep work on as few schedulers as the load
+         * needs so the others sleep (default off: it makes latency and utilization spikier).
+         *
+         * @param on whether to compact.
+         * @return this builder.
+         */
+        public Builder compaction(final boolean on)
+        {
+            this.compaction = on;
+            return this;
+        }
+
+        /**
+         * @param threshold a process that runs longer than this without giving way is reported
+         *                  as a {@code dev.spindle.LongSchedule} JFR event (default 10 ms).
+         * @return this builder.
+         */
+        public Builder longScheduleThreshold(final java.time.Duration threshold)
+        {
+            if (threshold == null || threshold.isNegative() || threshold.isZero())
+            {
+                throw new IllegalArgumentException("longScheduleThreshold must be positive, was " + threshold);
+            }
+            this.longScheduleNanos = threshold.toNanos();
+            return this;
+        }
+
+        /**
+         * @param count number of schedulers, 1..4096.
+         * @return this builder.
+         */
+        public Builder schedulers(final int count)
+        {
+            if (count < 1 || count > 4096)
+            {
+                throw new IllegalArgumentException("schedulers must be in 1..4096, was " + count);
+            }
+            this.schedulers = count;
+            return this;
+        }
+
+        /**
+         * Pins scheduler i to {@code cpus[i]}. Implies {@code pinned(true)}; the scheduler count
+         * defaults to the list's length.
+         *
+         * @param cpus distinct CPU ids, at least one.
+         * @return this builder.
+         */
+        public Builder cpus(final int... cpus)
+        {
+            if (cpus == null || cpus.length == 0)
+            {
+                throw new IllegalArgumentException("cpus: give at least one CPU id");
+            }
+            final int[] copy = cpus.clone();
+            for (int i = 0; i < copy.length; i++)
+            {
+                if (copy[i] < 0)
+                {
+                    throw new IllegalArgumentException("cpus: CPU ids are >= 0, got " + copy[i]);
+                }
+                for (int j = 0; j < i; j++)
+                {
+                    if (copy[j] == copy[i])
+                    {
+                        throw new IllegalArgumentException("cpus: CPU " + copy[i] + " is listed twice");
+                    }
+                }
+            }
+            this.cpus = copy;
+            this.pinned = true;
+            return this;
+        }
+
+        /**
+         * @param pinned whether each scheduler thread is pinned to its own CPU (default true).
+         * @return this builder.
+         */
+        public Builder pinned(final boolean pinned)
+        {
+            this.pinned = pinned;
+            if (pinned && bind == BindPolicy.UNBOUND)
+            {
+                bind = BindPolicy.SPREAD;
+            }
+            return this;
+        }
+
+        /**
+         * @param mode what idle schedulers do (default {@link IdleMode#BACKOFF}).
+         * @return this builder.
+         */
+        public Builder idleStrategy(final IdleMode mode)
+        {
+            if (mode == null)
+            {
+                throw new NullPointerException("idleStrategy");
+            }
+            this.idleMode = mode;
+            return this;
+        }
+
+        /**
+         * @param budget reductions per schedule-in, at least 1 (default 4000). Send, receive,
+         *               spawn and yield each cost one.
+         * @return this builder.
+         */
+        public Builder reductions(final int budget)
+        {
+            if (budget < 1)
+            {
+                throw new IllegalArgumentException("reductions must be >= 1, was " + budget);
+            }
+            this.reductions = budget;
+            return this;
+        }
+
+        /**
+         * @param kind run-queue implementation (default {@link RunQueues#NATIVE}).
+         * @return this builder.
+         */
+        public Builder runQueues(final RunQueues kind)
+        {
+            if (kind == null)
+            {
+                throw new NullPointerException("runQueues");
+            }
+            this.runQueues = kind;
+            return this;
+        }
+
+        /** @return the configuration. */
+        public NodeConfig build()
+        {
+            if (cpus != null && !pinned)
+            {
+                throw new IllegalArgumentException("cpus(...) given with pinned(false): an explicit CPU list pins");
+            }
+            if (cpus != null && schedulers != 0 && schedulers != cpus.length)
+            {
+                throw new IllegalArgumentException("schedulers(" + schedulers + ") does not match the " +
+                    cpus.length + " CPUs listed in cpus(...)");
+            }
+            return new NodeConfig(this);
+        }
+    }
+}

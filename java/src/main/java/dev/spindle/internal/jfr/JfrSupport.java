@@ -1,0 +1,59 @@
+package dev.spindle.internal.jfr;
+
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+import jdk.jfr.Recording;
+
+/**
+ * Whether Spindle's JFR events are being recorded, as plain volatile reads for the scheduler's
+ * hot path: timing every schedule costs two clock reads, so it is done only while a recording
+ * has {@code dev.spindle.LongSchedule} enabled.
+ */
+public final class JfrSupport
+{
+    private static volatile boolean longSchedule;
+    private static volatile boolean schedulerState;
+
+    static
+    {
+        try
+        {
+            FlightRecorder.addListener(new FlightRecorderListener()
+            {
+                @Override
+                public void recordingStateChanged(final Recording recording)
+                {
+                    refresh();
+                }
+            });
+            refresh();
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // JFR absent from this runtime image: events stay off.
+        }
+    }
+
+    private JfrSupport()
+    {
+    }
+
+    private static void refresh()
+    {
+        longSchedule = EventType.getEventType(LongScheduleEvent.class).isEnabled();
+        schedulerState = EventType.getEventType(SchedulerStateEvent.class).isEnabled();
+    }
+
+    /** @return whether long schedules are recorded. */
+    public static boolean longSchedule()
+    {
+        return longSchedule;
+    }
+
+    /** @return whether scheduler state changes are recorded. */
+    public static boolean schedulerState()
+    {
+        return schedulerState;
+    }
+}

@@ -1,0 +1,217 @@
+package dev.spindle.internal.mailbox;
+
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Predicate;
+
+/**
+ * A process's mailbox: unbounded, FIFO per sender, with selective receive.
+ *
+ * <p>Two parts. {@code inbound} is an Agrona {@link ManyToOneConcurrentLinkedQueue} (Vyukov's
+ * MPSC node queue: a producer pays one atomic exchange, never waits for others or for the
+ * consumer; the queue is unbounded, as a mailbox must be). It is created on the first message,
+ * because its head and tail are padded to their own cache lines (~250 bytes) and most idle
+ * processes never need that. {@code saved} is private to the owner: messages taken from
+ * {@code inbound} that a selective receive did not match stay there, in arrival order, and are
+ * scanned first by the next receive. docs/mailbox.md has the measurements behind this choice.
+ *
+ * <p>Only the owning process calls the take methods; any thread may {@link #put}.
+ */
+public final class Mailbox
+{
+    private static final VarHandle INBOUND;
+
+    static
+    {
+        try
+        {
+            INBOUND = MethodHandles.lookup().findVarHandle(Mailbox.class, "inbound", ManyToOneConcurrentLinkedQueue.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private volatile ManyToOneConcurrentLinkedQueue<Object> inbound;
+
+    // Owner-only ring of saved (unmatched) messages, oldest at savedHead.
+    private Object[] saved;
+    private int savedHead;
+    private int savedSize;
+
+    /**
+     * Appends a message. Any thread. The offer's atomic exchange on the queue's tail is
+     * sequentially consistent; the caller's following volatile read of the process state is what
+     * makes "put, then check WAITING" and "set WAITING, then check {@link #hasInbound()}" a Dekker
+     * pair that never loses a wake-up.
+     *
+     * @param message not null.
+     */
+    public void put(final Object message)
+    {
+        ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        if (q == null)
+        {
+            q = createInbound();
+        }
+        q.offer(message);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ManyToOneConcurrentLinkedQueue<Object> createInbound()
+    {
+        final ManyToOneConcurrentLinkedQueue<Object> fresh = new ManyToOneConcurrentLinkedQueue<>();
+        final Object witness = INBOUND.compareAndExchange(this, null, fresh);
+        return witness == null ? fresh : (ManyToOneConcurrentLinkedQueue<Object>)witness;
+    }
+
+    /**
+     * @return whether messages arrived that no receive has looked at yet. A volatile read of the
+     * queue's tail, so it may answer true while the newest message is still being linked; a
+     * caller that then finds nothing simply waits again.
+     */
+    public boolean hasInbound()
+    {
+        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        return q != null && !q.isEmpty();
+    }
+
+    /**
+     * Owner only: the oldest message, or null when there is none.
+     *
+     * @return a message or null.
+     */
+    public Object takeAny()
+    {
+        if (savedSize > 0)
+        {
+            final Object m = saved[savedHead];
+            saved[savedHead] = null;
+            savedHead = (savedHead + 1) & (saved.length - 1);
+            savedSize--;
+            return m;
+        }
+        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        return q == null ? null : q.poll();
+    }
+
+    /**
+     * Owner only: the oldest message that matches, or null. Messages that do not match keep their
+     * order for later receives.
+     *
+     * @param match    predicate; a throwing predicate leaves the mailbox consistent.
+     * @param skipSaved number of saved messages known not to match (the receive marker): they are
+     *                  not scanned again.
+     * @return the matching message or null.
+     */
+    public Object take(final Predicate<Object> match, final int skipSaved)
+    {
+        for (int i = Math.min(skipSaved, savedSize); i < savedSize; i++)
+        {
+            final int slot = (savedHead + i) & (saved.length - 1);
+            final Object m = saved[slot];
+            if (match.test(m))
+            {
+                removeSavedAt(i);
+                return m;
+            }
+        }
+        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        if (q == null)
+        {
+            return null;
+        }
+        Object m;
+        while ((m = q.poll()) != null)
+        {
+            boolean matched = false;
+            try
+            {
+                matched = match.test(m);
+            }
+            finally
+            {
+                if (!matched)
+                {
+                    appendSaved(m);
+                }
+            }
+            if (matched)
+            {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** @return number of saved (scanned, unmatched) messages. Owner only. */
+    public int savedSize()
+    {
+        return savedSize;
+    }
+
+    /** @return approximate number of messages (saved + inbound; inbound counted by walking it). */
+    public int size()
+    {
+        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        return savedSize + (q == null ? 0 : q.size());
+    }
+
+    /** Drops every message (the owner exited). Owner only. */
+    public void clear()
+    {
+        saved = null;
+        savedHead = 0;
+        savedSize = 0;
+        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        if (q != null)
+        {
+            while (q.poll() != null)
+            {
+                // drain so the nodes can be collected even if the queue is still referenced
+            }
+        }
+    }
+
+    private void appendSaved(final Object m)
+    {
+        if (saved == null)
+        {
+            saved = new Object[8];
+        }
+        else if (savedSize == saved.length)
+        {
+            final Object[] bigger = new Object[saved.length * 2];
+            for (int i = 0; i < savedSize; i++)
+            {
+                bigger[i] = saved[(savedHead + i) & (saved.length - 1)];
+            }
+            saved = bigger;
+            savedHead = 0;
+        }
+        saved[(savedHead + savedSize) & (saved.length - 1)] = m;
+        savedSize++;
+    }
+
+    private void removeSavedAt(final int i)
+    {
+        final int mask = saved.length - 1;
+        if (i == 0)
+        {
+            saved[savedHead] = null;
+            savedHead = (savedHead + 1) & mask;
+            savedSize--;
+            return;
+        }
+        // Shift the younger messages left by one so the order is kept.
+        for (int k = i; k < savedSize - 1; k++)
+        {
+            saved[(savedHead + k) & mask] = saved[(savedHead + k + 1) & mask];
+        }
+        saved[(savedHead + savedSize - 1) & mask] = null;
+        savedSize--;
+    }
+}

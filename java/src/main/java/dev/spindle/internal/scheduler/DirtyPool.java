@@ -1,0 +1,91 @@
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.internal.process.ControlBlock;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Threads for blocking or long native work ({@code Proc.dirty}), so scheduler threads never block
+ * on I/O. One pool per node (the BEAM has separate dirty CPU and dirty I/O pools; one pool sized
+ * max(2, schedulers) plus an unbounded queue serves both here). The calling process waits like in
+ * a receive and is woken on its last scheduler when the work is done.
+ */
+final class DirtyPool
+{
+    private final ThreadPoolExecutor executor;
+    private final Schedulers group;
+
+    DirtyPool(final Schedulers group, final int threads)
+    {
+        this.group = group;
+        final AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r ->
+        {
+            final Thread t = new Thread(group.threadGroup(), r, "spindle-" + group.nodeId() + "-dirty-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** A unit of dirty work and its outcome, handed back to the waiting process. */
+    static final class Task<T> implements Runnable
+    {
+        private final ControlBlock process;
+        private final Callable<T> work;
+        private final Schedulers group;
+        T result;
+        Throwable failure;
+        volatile boolean done;
+
+        Task(final ControlBlock process, final Callable<T> work, final Schedulers group)
+        {
+            this.process = process;
+            this.work = work;
+            this.group = group;
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                result = work.call();
+            }
+            catch (final Throwable t)
+            {
+                failure = t;
+            }
+            done = true;                     // volatile: publishes result/failure
+            process.setWakeFlag();          // volatile, then tryWake reads the state: Dekker with the scheduler
+            if (process.tryWake())
+            {
+                group.wakeFromOutside(process);
+            }
+        }
+    }
+
+    <T> Task<T> submit(final ControlBlock p, final Callable<T> work)
+    {
+        final Task<T> task = new Task<>(p, work, group);
+        executor.execute(task);
+        return task;
+    }
+
+    void shutdown()
+    {
+        executor.shutdownNow();
+        try
+        {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

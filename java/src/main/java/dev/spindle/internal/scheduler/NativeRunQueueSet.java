@@ -1,0 +1,104 @@
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.internal.nativebridge.NativeLibrary;
+import dev.spindle.internal.nativebridge.SpindleNative;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Run queues in native memory (libspindle), one JNI call per operation. Counters are read
+ * straight from native memory through a direct buffer, with no JNI call.
+ */
+public final class NativeRunQueueSet implements RunQueueSet
+{
+    private static final int COUNTERS_STRIDE = 64;
+
+    private final long handle;
+    private final int count;
+    private final UnsafeBuffer counters;
+    private boolean closed;
+
+    /**
+     * @param count          schedulers.
+     * @param localCapacity  per-priority ring capacity.
+     * @param injectCapacity inject queue capacity.
+     */
+    public NativeRunQueueSet(final int count, final int localCapacity, final int injectCapacity)
+    {
+        NativeLibrary.load();
+        this.handle = SpindleNative.create(count, localCapacity, injectCapacity);
+        if (handle == 0)
+        {
+            throw new OutOfMemoryError("native run queues for " + count + " schedulers could not be allocated");
+        }
+        this.count = count;
+        final ByteBuffer buffer = SpindleNative.counters(handle);
+        this.counters = new UnsafeBuffer(buffer);
+    }
+
+    @Override
+    public int count()
+    {
+        return count;
+    }
+
+    @Override
+    public void pushLocal(final int s, final int pid, final int prio)
+    {
+        SpindleNative.pushLocal(handle, s, pid, prio);
+    }
+
+    @Override
+    public void pushRemote(final int s, final int pid, final int prio)
+    {
+        SpindleNative.pushRemote(handle, s, pid, prio);
+    }
+
+    @Override
+    public int next(final int s, final boolean steal)
+    {
+        return SpindleNative.next(handle, s, steal);
+    }
+
+    @Override
+    public boolean park(final int s, final long timeoutNanos)
+    {
+        return SpindleNative.park(handle, s, timeoutNanos);
+    }
+
+    @Override
+    public void unpark(final int s)
+    {
+        SpindleNative.unpark(handle, s);
+    }
+
+    @Override
+    public void setOnline(final int n)
+    {
+        SpindleNative.setOnline(handle, n);
+    }
+
+    @Override
+    public long queueLength(final int s, final int prio)
+    {
+        return SpindleNative.queueLength(handle, s, prio);
+    }
+
+    @Override
+    public long counter(final int s, final int counter)
+    {
+        // Statistics only: a volatile read of a 64-bit slot the native side updates atomically.
+        return counters.getLongVolatile(s * COUNTERS_STRIDE + counter * Long.BYTES);
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            SpindleNative.destroy(handle);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+#include "inject.h"
+
+#include <stdlib.h>
+
+int sp_inject_init(sp_inject *q, uint32_t capacity_pow2)
+{
+    q->cells = aligned_alloc(SP_CACHE_LINE, ((sizeof(sp_inject_cell) * capacity_pow2 + SP_CACHE_LINE - 1) / SP_CACHE_LINE) * SP_CACHE_LINE);
+    if (q->cells == NULL) {
+        return -1;
+    }
+    q->mask = capacity_pow2 - 1;
+    for (uint32_t i = 0; i < capacity_pow2; i++) {
+        atomic_init(&q->cells[i].seq, i);
+        q->cells[i].value = 0;
+    }
+    atomic_init(&q->enqueue_pos, 0);
+    atomic_init(&q->dequeue_pos, 0);
+    return 0;
+}
+
+void sp_inject_destroy(sp_inject *q)
+{
+    free(q->cells);
+    q->cells = NULL;
+}
+
+int sp_inject_push(sp_inject *q, uint64_t v)
+{
+    /* relaxed: only a hint; the CAS below decides. */
+    uint64_t pos = atomic_load_explicit(&q->enqueue_pos, memory_order_relaxed);
+    for (;;) {
+        sp_inject_cell *cell = &q->cells[pos & q->mask];
+        /* acquire: pairs with the consumer's release of seq, so the cell is free to overwrite. */
+        const uint64_t seq = atomic_load_explicit(&cell->seq, memory_order_acquire);
+        const int64_t diff = (int64_t)seq - (int64_t)pos;
+        if (diff == 0) {
+            /* relaxed: the cell's seq (release below) publishes the value, not this CAS. */
+            if (atomic_compare_exchange_weak_explicit(&q->enqueue_pos, &pos, pos + 1, memory_order_relaxed, memory_order_relaxed)) {
+                cell->value = v;
+                /* release: the value is visible to the consumer that acquires seq == pos + 1. */
+                atomic_store_explicit(&cell->seq, pos + 1, memory_order_release);
+                return 1;
+            }
+        } else if (diff < 0) {
+            return 0; /* full: the consumer has not freed this cell yet */
+        } else {
+            /* relaxed: another producer took pos; start from the current position. */
+            pos = atomic_load_explicit(&q->enqueue_pos, memory_order_relaxed);
+        }
+    }
+}
+
+int sp_inject_pop(sp_inject *q, uint64_t *out)
+{
+    /* relaxed: single consumer owns dequeue_pos. */
+    const uint64_t pos = atomic_load_explicit(&q->dequeue_pos, memory_order_relaxed);
+    sp_inject_cell *cell = &q->cells[pos & q->mask];
+    /* acquire: pairs with the producer's release, so value is written. */
+    const uint64_t seq = atomic_load_explicit(&cell->seq, memory_order_acquire);
+    if ((int64_t)seq - (int64_t)(pos + 1) < 0) {
+        return 0; /* empty, or a producer claimed the cell and has not published yet */
+    }
+    *out = cell->value;
+    /* relaxed: dequeue_pos is read by us and by approximate length readers only. */
+    atomic_store_explicit(&q->dequeue_pos, pos + 1, memory_order_relaxed);
+    /* release: our read of value happens before a producer reuses the cell one lap later. */
+    atomic_store_explicit(&cell->seq, pos + q->mask + 1, memory_order_release);
+    return 1;
+}
+
+int sp_inject_peek(sp_inject *q, uint64_t *out)
+{
+    /* As in pop, without consuming: relaxed own position, acquire the cell's publication. */
+    const uint64_t pos = atomic_load_explicit(&q->dequeue_pos, memory_order_relaxed);
+    sp_inject_cell *cell = &q->cells[pos & q->mask];
+    const uint64_t seq = atomic_load_explicit(&cell->seq, memory_order_acquire);
+    if ((int64_t)seq - (int64_t)(pos + 1) < 0) {
+        return 0;
+    }
+    *out = cell->value;
+    return 1;
+}
+
+uint64_t sp_inject_len(const sp_inject *q)
+{
+    /* seq_cst: used by the sleep re-check (Dekker with pushers), and as a statistic. The
+     * enqueue_pos CAS is an RMW in the pusher's total order before its read of "sleeping". */
+    const uint64_t d = atomic_load_explicit(&((sp_inject *)q)->dequeue_pos, memory_order_seq_cst);
+    const uint64_t e = atomic_load_explicit(&((sp_inject *)q)->enqueue_pos, memory_order_seq_cst);
+    return e > d ? e - d : 0;
+}

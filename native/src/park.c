@@ -1,0 +1,49 @@
+#define _GNU_SOURCE
+#include "park.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, (uint32_t *)addr, op, val, timeout, NULL, 0);
+}
+
+void sp_parker_init(sp_parker *p)
+{
+    atomic_init(&p->permit, 0);
+}
+
+int sp_parker_park(sp_parker *p, int64_t timeout_ns)
+{
+    /* acquire: a consumed permit orders everything its unparker did before sp_parker_unpark. */
+    if (atomic_exchange_explicit(&p->permit, 0, memory_order_acquire) == 1) {
+        return 0;
+    }
+    struct timespec ts;
+    struct timespec *tsp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = (time_t)(timeout_ns / 1000000000LL);
+        ts.tv_nsec = (long)(timeout_ns % 1000000000LL);
+        tsp = &ts;
+    }
+    /* The kernel compares permit with 0 atomically with going to sleep: an unpark in between makes
+     * this return EAGAIN at once. EINTR and spurious returns are fine: callers re-check. */
+    futex(&p->permit, FUTEX_WAIT_PRIVATE, 0, tsp);
+    /* acquire: as above; consume whatever permit woke us so the next park sleeps. */
+    atomic_exchange_explicit(&p->permit, 0, memory_order_acquire);
+    return 1;
+}
+
+int sp_parker_unpark(sp_parker *p)
+{
+    /* release: what the unparker did (queue pushes) happens before the sleeper's acquire. */
+    if (atomic_exchange_explicit(&p->permit, 1, memory_order_release) == 0) {
+        futex(&p->permit, FUTEX_WAKE_PRIVATE, 1, NULL);
+        return 1;
+    }
+    return 0;
+}

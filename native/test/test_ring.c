@@ -1,0 +1,77 @@
+/* One owner pushes (and pops) while three thieves steal halves: every item taken exactly once,
+ * and what the owner pops comes in push order. */
+#include "check.h"
+#include "ring.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static sp_ring ring;
+static long total;
+static _Atomic uint8_t *seen;
+static _Atomic int done;
+static _Atomic long taken;
+
+static void take(uint32_t v)
+{
+    CHECK(v < (uint32_t)total, "item %u out of range", v);
+    CHECK(atomic_fetch_add(&seen[v], 1) == 0, "item %u taken twice", v);
+    atomic_fetch_add(&taken, 1);
+}
+
+static void *thief(void *arg)
+{
+    (void)arg;
+    uint32_t buf[64];
+    while (!atomic_load(&done) || sp_ring_len(&ring) > 0) {
+        const uint32_t n = sp_ring_steal_half(&ring, buf, 64);
+        for (uint32_t i = 0; i < n; i++) {
+            take(buf[i]);
+        }
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    watchdog(100);
+    total = scaled(2000000);
+    seen = calloc((size_t)total, 1);
+    CHECK(sp_ring_init(&ring, 256) == 0, "init");
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) {
+        pthread_create(&t[i], NULL, thief, NULL);
+    }
+    int64_t last_popped = -1;
+    for (long i = 0; i < total; i++) {
+        while (!sp_ring_push(&ring, (uint32_t)i)) {
+            const int64_t v = sp_ring_pop(&ring);
+            if (v >= 0) {
+                CHECK(v > last_popped, "owner popped %lld after %lld: not FIFO", (long long)v, (long long)last_popped);
+                last_popped = v;
+                take((uint32_t)v);
+            }
+        }
+        if ((i & 7) == 0) {
+            const int64_t v = sp_ring_pop(&ring);
+            if (v >= 0) {
+                CHECK(v > last_popped, "owner popped %lld after %lld: not FIFO", (long long)v, (long long)last_popped);
+                last_popped = v;
+                take((uint32_t)v);
+            }
+        }
+    }
+    atomic_store(&done, 1);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+    }
+    int64_t v;
+    while ((v = sp_ring_pop(&ring)) >= 0) {
+        take((uint32_t)v);
+    }
+    CHECK(atomic_load(&taken) == total, "taken %ld of %ld", atomic_load(&taken), total);
+    sp_ring_destroy(&ring);
+    free(seen);
+    printf("ring: %ld items, 1 owner + 3 thieves: ok\n", total);
+    return 0;
+}
