@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct sp_sched {
     sp_ring rings[SP_NPRIO];
@@ -21,10 +22,12 @@ typedef struct sp_sched {
     sp_overflow overflow;
     sp_parker parker;
     SP_ALIGNED _Atomic uint32_t sleeping; /* 1 between announcing sleep and waking */
-    /* Owner-only state. */
+    /* Owner-only state, on its own cache line. */
     SP_ALIGNED uint32_t low_turn;
     uint32_t last_victim;
     uint32_t *steal_buf;
+    uint64_t *seen_executed; /* per victim: its executed counter when we last saw it change */
+    uint64_t *seen_at;       /* per victim: when (CLOCK_MONOTONIC ns) */
 } sp_sched;
 
 struct sp_set {
@@ -36,6 +39,16 @@ struct sp_set {
     SP_ALIGNED _Atomic int32_t nsleeping;
     SP_ALIGNED _Atomic int32_t nsearching;
 };
+
+/* A victim that ran nothing new for this long may lose its last queued entry to a thief. */
+#define SP_STALL_NS 50000ull
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static uint32_t pow2_at_least(uint32_t v)
 {
@@ -95,7 +108,9 @@ sp_set *sp_create(uint32_t n, uint32_t local_capacity, uint32_t inject_capacity)
         sc->low_turn = 0;
         sc->last_victim = s;
         sc->steal_buf = malloc(sizeof(uint32_t) * (set->local_capacity / 2));
-        if (sc->steal_buf == NULL) {
+        sc->seen_executed = calloc(n, sizeof(uint64_t));
+        sc->seen_at = calloc(n, sizeof(uint64_t));
+        if (sc->steal_buf == NULL || sc->seen_executed == NULL || sc->seen_at == NULL) {
             abort();
         }
     }
@@ -118,6 +133,8 @@ void sp_destroy(sp_set *set)
         sp_inject_destroy(&sc->inject);
         sp_overflow_destroy(&sc->overflow);
         free(sc->steal_buf);
+        free(sc->seen_executed);
+        free(sc->seen_at);
     }
     free(set->scheds);
     free(set->counters);
@@ -244,7 +261,20 @@ static int64_t steal(sp_set *set, uint32_t s)
         }
         count_owner(&set->counters[s].steal_attempts, 1);
         sp_sched *vs = &set->scheds[victim];
+        /* A lone entry is what its owner runs next: taking it would move a request/response pair
+         * to another core on every hop. Take it only if the victim has run nothing new for
+         * SP_STALL_NS (it is stuck in a long slice). relaxed: a heuristic. */
+        const uint64_t executed = atomic_load_explicit(&set->counters[victim].executed, memory_order_relaxed);
+        const uint64_t now = now_ns();
+        if (executed != me->seen_executed[victim]) {
+            me->seen_executed[victim] = executed;
+            me->seen_at[victim] = now;
+        }
+        const int stalled = now - me->seen_at[victim] > SP_STALL_NS;
         for (uint32_t p = 0; p < SP_NPRIO; p++) {
+            if (!stalled && sp_ring_len(&vs->rings[p]) < 2) {
+                continue;
+            }
             const uint32_t got = sp_ring_steal_half(&vs->rings[p], me->steal_buf, set->local_capacity / 2);
             if (got > 0) {
                 me->last_victim = victim;

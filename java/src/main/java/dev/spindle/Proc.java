@@ -36,7 +36,8 @@ public final class Proc
 
     private static void charge(final ControlBlock p)
     {
-        if (--p.budget <= 0)
+        final int left = --p.budget;
+        if (left <= 0 || ((left & Scheduler.SLICE_CHECK_MASK) == 0 && ((Scheduler)p.scheduler).sliceExpired()))
         {
             Scheduler.yieldNow(p);
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class JavaRunQueueSet implements RunQueueSet
 {
     private static final int LOW_TURN = 8;
+    private static final long STALL_NANOS = 50_000L;
     private static final int MSG_TYPE = 1;
 
     private final int count;
@@ -39,6 +40,8 @@ public final class JavaRunQueueSet implements RunQueueSet
         final AtomicInteger overflowSize = new AtomicInteger();
         final int[] stealScratch;
         final int index;
+        long[] seenExecuted;
+        long[] seenAt;
         // Set by the owner at its first park; an unpark before that is not needed, since the
         // owner's park re-checks the queues after announcing itself.
         volatile Thread owner;
@@ -75,6 +78,8 @@ public final class JavaRunQueueSet implements RunQueueSet
         {
             final PerScheduler ps = new PerScheduler(s, local, inject);
             ps.lastVictim = s;
+            ps.seenExecuted = new long[count];
+            ps.seenAt = new long[count];
             ps.drain = (msgTypeId, buffer, index, length) ->
             {
                 final int v = buffer.getInt(index);
@@ -230,8 +235,21 @@ public final class JavaRunQueueSet implements RunQueueSet
                 }
                 counters.lazySet(s * 8 + STEAL_ATTEMPTS, counters.get(s * 8 + STEAL_ATTEMPTS) + 1);
                 final PerScheduler vs = schedulers[victim];
+                // As in sched_set.c: a lone entry only from a victim that ran nothing new for 50 us.
+                final long executed = counters.get(victim * 8 + EXECUTED);
+                final long now = System.nanoTime();
+                if (executed != ps.seenExecuted[victim])
+                {
+                    ps.seenExecuted[victim] = executed;
+                    ps.seenAt[victim] = now;
+                }
+                final boolean stalled = now - ps.seenAt[victim] > STALL_NANOS;
                 for (int prio = 0; prio < 4; prio++)
                 {
+                    if (!stalled && vs.rings[prio].size() < 2)
+                    {
+                        continue;
+                    }
                     final int taken = vs.rings[prio].stealHalf(ps.stealScratch, ps.stealScratch.length);
                     if (taken > 0)
                     {

@@ -11,7 +11,6 @@ import dev.spindle.internal.process.ProcessTable;
 import dev.spindle.internal.timer.ReceiveTimers;
 import jdk.internal.vm.Continuation;
 import net.openhft.affinity.Affinity;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -26,8 +25,13 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public final class Scheduler extends Thread
 {
-    // Agrona backoff before deep sleep: 64 spins, 32 yields, then parks of 1..64 us; about 0.5 ms in all.
-    private static final int BACKOFF_ROUNDS = 64 + 32 + 16;
+    // BACKOFF: spin for SPIN_NANOS of idleness, then Thread.yield until YIELD_NANOS, then sleep in
+    // the native parker, which a push wakes. Time-based, not count-based: a futex wake costs tens
+    // of microseconds on a VM, and a cross-core request/response must find its peer still
+    // spinning or it pays that on every hop. (Agrona's BackoffIdleStrategy is not used here: its
+    // last phase is parkNanos, which sleeps >= ~50 us on Linux and cannot be woken by new work.)
+    static final long SPIN_NANOS = 100_000L;
+    static final long YIELD_NANOS = 200_000L;
     private static final int TIMER_POLL_MASK = 63;
 
     final Schedulers group;
@@ -41,8 +45,21 @@ public final class Scheduler extends Thread
     private final IdleStrategy spinPhase;
     private final int reductions;
 
+    /** Every 32 reductions the slice's clock is checked (keeps nanoTime off most calls). */
+    public static final int SLICE_CHECK_MASK = 31;
+    /** A slice also ends after this long, so a process doing heavy work between calls gives way. */
+    static final long SLICE_NANOS = 500_000L;
+
+    /** Processes taken from the LIFO slot in a row before the run queues get a turn (Tokio: 3). */
+    static final int LIFO_MAX_STREAK = 3;
+
     ControlBlock current;
-    private int idleRounds;
+    private long sliceStart;
+    // The LIFO slot: the process most recently woken by a message sent from this scheduler runs
+    // next, from a plain field, without a run-queue round trip (Tokio's LIFO slot, Go's runnext).
+    // Owner-only, invisible to thieves: the request/response partner stays on this core.
+    private ControlBlock lifo;
+    private int lifoStreak;
     private int tick;
     private volatile int observedCpu = -1;
     private volatile String pinError;
@@ -66,8 +83,7 @@ public final class Scheduler extends Thread
         this.table = group.table();
         this.idleMode = group.config().idleStrategy();
         this.reductions = group.config().reductions();
-        this.spinPhase = idleMode == IdleMode.SPIN ? new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(64, 32, 1_000, 64_000);
+        this.spinPhase = new BusySpinIdleStrategy();
         this.timers = new ReceiveTimers(this::requeueTimedOut);
     }
 
@@ -91,6 +107,22 @@ public final class Scheduler extends Thread
     public static ControlBlock current()
     {
         return ProcessContinuation.current();
+    }
+
+    /**
+     * Called every 32 reductions: the first call of a slice starts its clock, later ones compare.
+     *
+     * @return whether the running process has used up its time slice.
+     */
+    public boolean sliceExpired()
+    {
+        final long now = System.nanoTime();
+        if (sliceStart == 0)
+        {
+            sliceStart = now;
+            return false;
+        }
+        return now - sliceStart > SLICE_NANOS;
     }
 
     /** @return the node's schedulers this one belongs to. */
@@ -167,9 +199,20 @@ public final class Scheduler extends Thread
             {
                 timers.poll(System.nanoTime());
             }
+            final ControlBlock fromSlot = takeLifo();
+            if (fromSlot != null)
+            {
+                if (idleSince != 0)
+                {
+                    endIdle();
+                }
+                run(fromSlot);
+                continue;
+            }
             final int index = queues.next(id, true);
             if (index >= 0)
             {
+                lifoStreak = 0;
                 final ControlBlock p = table.get(index);
                 if (idleSince != 0)
                 {
@@ -188,7 +231,6 @@ public final class Scheduler extends Thread
                         run(p);
                     }
                 }
-                idleRounds = 0;
                 continue;
             }
             if (timers.pending() != 0 && timers.poll(System.nanoTime()) > 0)
@@ -204,8 +246,54 @@ public final class Scheduler extends Thread
      * that were queued before it went offline, wake-ups in flight) to an online scheduler, keeps
      * expiring the timers it holds, and otherwise sleeps.
      */
+    private ControlBlock takeLifo()
+    {
+        final ControlBlock p = lifo;
+        if (p == null)
+        {
+            return null;
+        }
+        lifo = null;
+        if (lifoStreak < LIFO_MAX_STREAK)
+        {
+            lifoStreak++;
+            return p;
+        }
+        // Streak used up: the slot's process queues behind the others like anyone else.
+        lifoStreak = 0;
+        queues.pushLocal(id, p.index, p.priority);
+        return null;
+    }
+
+    /**
+     * Owner only: a process woken by a message sent from this scheduler. It takes the LIFO slot;
+     * a process already there moves to the run queue. Emigration paths still apply.
+     *
+     * @param p the woken process, RUNNABLE.
+     */
+    void wakeHere(final ControlBlock p)
+    {
+        if (p.boundScheduler < 0 && group.balancer().emigrationTarget(id) >= 0)
+        {
+            pushHere(p);
+            return;
+        }
+        final ControlBlock previous = lifo;
+        lifo = p;
+        if (previous != null)
+        {
+            queues.pushLocal(id, previous.index, previous.priority);
+        }
+    }
+
     private void offlineRound()
     {
+        final ControlBlock slot = lifo;
+        if (slot != null)
+        {
+            lifo = null;
+            queues.pushLocal(id, slot.index, slot.priority); // forwarded below like any queued process
+        }
         if (timers.pending() != 0)
         {
             timers.poll(System.nanoTime());
@@ -267,10 +355,14 @@ public final class Scheduler extends Thread
             case SPIN -> spinPhase.idle();
             case BACKOFF ->
             {
-                if (idleRounds < BACKOFF_ROUNDS)
+                final long idleFor = System.nanoTime() - idleSince;
+                if (idleFor < SPIN_NANOS)
                 {
-                    idleRounds++;
                     spinPhase.idle();
+                }
+                else if (idleFor < YIELD_NANOS)
+                {
+                    Thread.yield();
                 }
                 else
                 {
@@ -290,7 +382,6 @@ public final class Scheduler extends Thread
         }
         // With timers pending, wake at the next wheel tick; otherwise only a push or close wakes us.
         final boolean slept = !queues.park(id, timers.pending() != 0 ? ReceiveTimers.TICK_NANOS : -1);
-        idleRounds = 0;
         spinPhase.reset();
         if (slept)
         {
@@ -334,6 +425,7 @@ public final class Scheduler extends Thread
     private void run(final ControlBlock p)
     {
         current = p;
+        sliceStart = 0;
         p.scheduler = this;
         p.home = id;
         p.budget = reductions;

@@ -364,7 +364,14 @@ public final class Schedulers
         }
         final int target = placeTarget(cb.boundScheduler >= 0 ? cb.boundScheduler : from != null ? from.id : cb.home);
         cb.home = target;
-        enqueue(cb, target, from);
+        if (from != null && from.id == target)
+        {
+            from.wakeHere(cb);
+        }
+        else
+        {
+            queues.pushRemote(target, cb.index, cb.priority);
+        }
     }
 
     /**

@@ -1,0 +1,322 @@
+package dev.spindle.bench;
+
+import dev.spindle.Node;
+import dev.spindle.NodeConfig;
+import dev.spindle.RunQueues;
+import dev.spindle.bench.actors.PekkoActors;
+import dev.spindle.bench.actors.SpindleActors;
+import dev.spindle.bench.actors.VirtualThreadActors;
+import dev.spindle.bench.cases.Big;
+import dev.spindle.bench.cases.Case;
+import dev.spindle.bench.cases.Chameneos;
+import dev.spindle.bench.cases.Counting;
+import dev.spindle.bench.cases.Fairness;
+import dev.spindle.bench.cases.FanIn;
+import dev.spindle.bench.cases.ForkJoin;
+import dev.spindle.bench.cases.PingPong;
+import dev.spindle.bench.cases.Result;
+import dev.spindle.bench.cases.Ring;
+import dev.spindle.bench.cases.Scale;
+import dev.spindle.bench.cases.Skynet;
+import dev.spindle.bench.cases.Spawn;
+import dev.spindle.bench.peers.ActorsPeer;
+import dev.spindle.bench.peers.ErlangPeer;
+import dev.spindle.bench.peers.LimitPeer;
+import dev.spindle.bench.peers.Peer;
+import dev.spindle.bench.report.Report;
+import dev.spindle.bench.report.Row;
+import dev.spindle.internal.placement.CpuTopology;
+import dev.spindle.internal.placement.Topology;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code spindle} command: {@code bench} runs the cases on Spindle and its peers in one run,
+ * {@code topology} shows the CPU layout and verified placement, {@code jmh} forwards to JMH.
+ */
+public final class Main
+{
+    static final List<String> CASES = List.of("pingpong-same", "pingpong-cross", "ring", "skynet", "spawn", "fanin",
+        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness");
+    static final List<String> PEERS = List.of("spindle", "spindle-javaq", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
+
+    private Main()
+    {
+    }
+
+    /**
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * The whole command, without exiting (tests call this).
+     *
+     * @param args command line.
+     * @param out  standard output.
+     * @param err  standard error: progress and errors.
+     * @return exit code: 0, 1 for a failed run, 2 for bad input.
+     */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h"))
+        {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        final String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try
+        {
+            return switch (args[0])
+            {
+                case "bench" -> bench(rest, out, err);
+                case "topology" -> topology(rest, out);
+                case "jmh" -> jmh(rest);
+                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, jmh, help)");
+            };
+        }
+        catch (final BenchOptions.UsageException | IllegalArgumentException ex)
+        {
+            err.println("spindle: " + ex.getMessage());
+            return 2;
+        }
+        catch (final UnsatisfiedLinkError ex)
+        {
+            err.println("spindle: " + ex.getMessage());
+            return 1;
+        }
+        catch (final Exception ex)
+        {
+            err.println("spindle: failed: " + ex);
+            return 1;
+        }
+    }
+
+    static void usage(final PrintStream out)
+    {
+        out.println("usage: ./spindle bench [--cases a,b] [--peers a,b] [--schedulers N] [--cpus 0,1] [--unpinned]");
+        out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--help]");
+        out.println("       ./spindle topology [--schedulers N] [--cpus 0,1]");
+        out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
+        out.println();
+        out.println("cases:");
+        for (final Case c : cases(2))
+        {
+            out.printf("  %-20s %s%n", c.name(), c.description());
+        }
+        out.println();
+        out.println("peers:");
+        for (final Peer p : peers(new BenchOptions()))
+        {
+            out.printf("  %-20s %s%n", p.name(), p.description());
+        }
+        out.println();
+        out.println("--quick runs small sizes (a smoke test, under 30 s); the default suite takes about two minutes on 2 cores.");
+        out.println("Results: a table on stdout, and results.json, results.csv, report.html in --out (default ./spindle-out).");
+    }
+
+    static List<Case> cases(final int schedulers)
+    {
+        return List.of(new PingPong(false, 0), new PingPong(true, 0), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
+            Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
+            new Fairness(schedulers));
+    }
+
+    static List<Peer> peers(final BenchOptions o)
+    {
+        final int n = Math.max(1, o.schedulers);
+        return List.of(
+            new ActorsPeer("spindle", "Spindle, native run queues, schedulers pinned to --cpus",
+                () -> new SpindleActors("spindle", RunQueues.NATIVE, o.cpus, n, o.idle)),
+            new ActorsPeer("spindle-javaq", "Spindle with the pure-Java run queues (what the native side buys)",
+                () -> new SpindleActors("spindle-javaq", RunQueues.JAVA, o.cpus, n, o.idle)),
+            new ActorsPeer("vthreads", "JDK virtual threads, a LinkedTransferQueue per actor (ForkJoinPool carriers, unpinned)",
+                VirtualThreadActors::new),
+            new ActorsPeer("pekko", "Apache Pekko typed 1.7, default fork-join dispatcher, N threads (unpinned)",
+                () -> new PekkoActors(false, n)),
+            new ActorsPeer("pekko-affinity", "Apache Pekko typed 1.7, affinity-pool executor, N threads (unpinned)",
+                () -> new PekkoActors(true, n)),
+            new LimitPeer(o.cpus),
+            new ErlangPeer(n, o.cpus != null));
+    }
+
+    private static int bench(final String[] args, final PrintStream out, final PrintStream err) throws Exception
+    {
+        final int[] allowed = Topology.allowedCpus();
+        final BenchOptions o = BenchOptions.parse(args, CASES, PEERS, allowed);
+        if (o.help)
+        {
+            usage(out);
+            return 0;
+        }
+        final Scale scale = new Scale(o.quick, o.quick ? 8 : 60);
+        final List<Case> cases = new ArrayList<>();
+        for (final Case c : cases(o.schedulers))
+        {
+            if (o.cases.contains(c.name()))
+            {
+                cases.add(c);
+            }
+        }
+        final List<Peer> peers = new ArrayList<>();
+        for (final Peer p : peers(o))
+        {
+            if (o.peers.contains(p.name()))
+            {
+                peers.add(p);
+            }
+        }
+        final Map<String, String> machine = machine(o, allowed);
+        final List<Row> rows = new ArrayList<>();
+        final List<String> peerNames = new ArrayList<>();
+        final int total = cases.size() * peers.size();
+        int done = 0;
+        final long started = System.nanoTime();
+        for (final Peer peer : peers)
+        {
+            peerNames.add(peer.name());
+            final String why = peer.unavailable();
+            if (why != null)
+            {
+                err.println("[skip] " + peer.name() + ": " + why);
+                for (final Case c : cases)
+                {
+                    rows.add(new Row(c.name(), c.unit(), c.lowerIsBetter(), peer.name(), Result.none("absent"), 0));
+                }
+                done += cases.size();
+                continue;
+            }
+            try (Peer p = peer)
+            {
+                for (final Case c : cases)
+                {
+                    done++;
+                    final long t0 = System.nanoTime();
+                    Result r;
+                    try
+                    {
+                        if (!o.quick)
+                        {
+                            p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
+                        }
+                        r = p.run(c, scale);
+                    }
+                    catch (final java.util.concurrent.TimeoutException ex)
+                    {
+                        r = Result.none("timeout");
+                    }
+                    catch (final Exception | OutOfMemoryError ex)
+                    {
+                        r = Result.none("error: " + ex.getMessage());
+                    }
+                    final double secs = (System.nanoTime() - t0) / 1e9;
+                    rows.add(new Row(c.name(), c.unit(), c.lowerIsBetter(), p.name(), r, secs));
+                    err.printf("[%d/%d] %-20s %-15s %s (%.1f s)%n", done, total, c.name(), p.name(),
+                        r.ok() ? String.format("%.2f %s", r.value(), c.unit()) : r.note(), secs);
+                    if (p instanceof ActorsPeer ap && ap.actors() instanceof SpindleActors sa && p.name().equals("spindle"))
+                    {
+                        machine.put("spindle scheduler CPUs (requested -> observed)", placement(sa.node()));
+                    }
+                }
+            }
+        }
+        machine.put("run seconds", String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        final List<String> caseNames = cases.stream().map(Case::name).toList();
+        final Report report = new Report(rows, caseNames, peerNames, machine);
+        out.println();
+        out.println("Spindle vs peers on " + machine.get("cpu") + ", " + machine.get("cpus used") + (o.quick ? " (quick sizes)" : ""));
+        out.println();
+        report.printTable(out);
+        report.write(o.out);
+        out.println("wrote " + o.out.resolve("report.html") + ", results.json, results.csv");
+        return 0;
+    }
+
+    private static String placement(final Node node)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Node.Placement p : node.placement())
+        {
+            sb.append(sb.length() == 0 ? "" : ", ").append(p.scheduler()).append(": ")
+                .append(p.requestedCpu() < 0 ? "any" : Integer.toString(p.requestedCpu())).append(" -> ").append(p.observedCpu())
+                .append(p.verified() ? "" : " (DRIFT)");
+        }
+        return sb.toString();
+    }
+
+    private static Map<String, String> machine(final BenchOptions o, final int[] allowed)
+    {
+        final Map<String, String> m = new LinkedHashMap<>();
+        m.put("cpu", cpuModel());
+        m.put("online CPUs", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        m.put("allowed CPUs", Arrays.toString(allowed));
+        m.put("cpus used", o.cpus == null ? o.schedulers + " unpinned schedulers" : "schedulers pinned to " + Arrays.toString(o.cpus));
+        m.put("idle strategy", o.idle.toString());
+        m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        m.put("sizes", o.quick ? "quick" : "full");
+        return m;
+    }
+
+    static String cpuModel()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
+            {
+                if (line.startsWith("model name"))
+                {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        }
+        catch (final Exception ex)
+        {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static int topology(final String[] args, final PrintStream out) throws Exception
+    {
+        final int[] allowed = Topology.allowedCpus();
+        final BenchOptions o = BenchOptions.parse(args, CASES, PEERS, allowed);
+        out.println("allowed CPUs (taskset/cgroup mask): " + Arrays.toString(allowed));
+        out.println("layout (from /sys/devices/system/cpu):");
+        out.println("  cpu  package  core  smt-thread");
+        for (final CpuTopology.Cpu c : CpuTopology.of(allowed).cpus())
+        {
+            out.printf("  %3d  %7d  %4d  %10d%n", c.id(), c.packageId(), c.coreId(), c.threadRank());
+        }
+        out.println("model: " + cpuModel());
+        final NodeConfig config = o.cpus != null ? NodeConfig.builder().cpus(o.cpus).build() :
+            NodeConfig.builder().schedulers(o.schedulers).pinned(false).build();
+        try (Node node = Node.start(config))
+        {
+            out.println("schedulers (" + config.bindPolicy() + "): requested CPU -> CPU read back with sched_getcpu");
+            for (final Node.Placement p : node.placement())
+            {
+                out.printf("  scheduler %d: %s -> %d  %s%n", p.scheduler(), p.requestedCpu() < 0 ? "any" : Integer.toString(p.requestedCpu()),
+                    p.observedCpu(), p.requestedCpu() < 0 ? "(unpinned)" : p.verified() ? "OK" : "DRIFT" + (p.error() == null ? "" : ": " + p.error()));
+            }
+        }
+        return 0;
+    }
+
+    private static int jmh(final String[] args) throws Exception
+    {
+        org.openjdk.jmh.Main.main(args);
+        return 0;
+    }
+}

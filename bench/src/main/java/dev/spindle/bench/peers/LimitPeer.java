@@ -1,0 +1,152 @@
+package dev.spindle.bench.peers;
+
+import dev.spindle.bench.cases.Case;
+import dev.spindle.bench.cases.Result;
+import dev.spindle.bench.cases.Scale;
+import net.openhft.affinity.Affinity;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+/**
+ * The floor any runtime pays for a hop: for the cross-core ping-pong, two threads pinned to the
+ * run's first two CPUs busy-spinning over Agrona one-to-one queues; for the same-core ping-pong,
+ * a plain method call. Only the ping-pong cases.
+ */
+public final class LimitPeer implements Peer
+{
+    private final int[] cpus;
+
+    /** @param cpus the run's CPUs (the first two are used), or null for unpinned. */
+    public LimitPeer(final int[] cpus)
+    {
+        this.cpus = cpus;
+    }
+
+    @Override
+    public String name()
+    {
+        return "limit";
+    }
+
+    @Override
+    public String description()
+    {
+        return "the floor: 2 pinned busy-spinning threads over Agrona SPSC queues (cross core), a method call (same core)";
+    }
+
+    @Override
+    public String unavailable()
+    {
+        return null;
+    }
+
+    @Override
+    public Result run(final Case c, final Scale scale) throws Exception
+    {
+        final int rounds = scale.pick(200_000, 2_000);
+        return switch (c.name())
+        {
+            case "pingpong-same" -> sameCore(rounds);
+            case "pingpong-cross" -> crossCore(rounds);
+            default -> Result.none("n/a");
+        };
+    }
+
+    private static int echo(final int v)
+    {
+        return v + 1;
+    }
+
+    private Result sameCore(final int rounds)
+    {
+        final Histogram h = new Histogram(3_600_000_000_000L, 3);
+        int v = 0;
+        for (int i = 0; i < rounds + rounds / 10; i++)
+        {
+            final long t0 = System.nanoTime();
+            v = echo(v);
+            final long t = System.nanoTime() - t0;
+            if (i >= rounds / 10)
+            {
+                h.recordValue(t);
+            }
+        }
+        return result(h, v);
+    }
+
+    private Result crossCore(final int rounds) throws Exception
+    {
+        final OneToOneConcurrentArrayQueue<Integer> ping = new OneToOneConcurrentArrayQueue<>(64);
+        final OneToOneConcurrentArrayQueue<Integer> pong = new OneToOneConcurrentArrayQueue<>(64);
+        final int total = rounds + rounds / 10;
+        final Thread echo = new Thread(() ->
+        {
+            pin(1);
+            for (int i = 0; i < total; i++)
+            {
+                Integer m;
+                while ((m = ping.poll()) == null)
+                {
+                    Thread.onSpinWait();
+                }
+                while (!pong.offer(m))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "limit-echo");
+        echo.setDaemon(true);
+        final Histogram h = new Histogram(3_600_000_000_000L, 3);
+        final Thread pinger = new Thread(() ->
+        {
+            pin(0);
+            final Integer token = 7;
+            for (int i = 0; i < total; i++)
+            {
+                final long t0 = System.nanoTime();
+                ping.offer(token);
+                while (pong.poll() == null)
+                {
+                    Thread.onSpinWait();
+                }
+                if (i >= rounds / 10)
+                {
+                    h.recordValue(System.nanoTime() - t0);
+                }
+            }
+        }, "limit-ping");
+        echo.start();
+        pinger.start();
+        pinger.join(120_000);
+        echo.join(1_000);
+        return result(h, 0);
+    }
+
+    private void pin(final int index)
+    {
+        if (cpus != null && cpus.length > index)
+        {
+            Affinity.setAffinity(cpus[index]);
+        }
+    }
+
+    private static Result result(final Histogram h, final int keep)
+    {
+        final Result r = Result.of(h.getValueAtPercentile(50) + (keep == Integer.MIN_VALUE ? 1 : 0));
+        r.extra().put("p99_ns", (double)h.getValueAtPercentile(99));
+        r.extra().put("p999_ns", (double)h.getValueAtPercentile(99.9));
+        r.extra().put("max_ns", (double)h.getMaxValue());
+        final double[] ps = {10, 50, 90, 99, 99.9, 99.99};
+        final double[][] curve = new double[ps.length][];
+        for (int i = 0; i < ps.length; i++)
+        {
+            curve[i] = new double[] {ps[i], h.getValueAtPercentile(ps[i])};
+        }
+        return new Result(r.value(), r.extra(), curve, null);
+    }
+
+    @Override
+    public void close()
+    {
+    }
+}

@@ -1,0 +1,90 @@
+package dev.spindle.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MainTest
+{
+    private record Outcome(int code, String out, String err)
+    {
+    }
+
+    private static Outcome run(final String... args)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void oneLineError(final Outcome o, final String contains)
+    {
+        assertEquals(2, o.code(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line, no stack trace: " + o.err());
+        assertTrue(o.err().contains(contains), o.err());
+    }
+
+    @Test
+    void badInputGetsOneClearLineAndExitCode2()
+    {
+        oneLineError(run("bench", "--cases", "nosuch"), "unknown case 'nosuch'");
+        oneLineError(run("bench", "--peers", "akka"), "unknown peer 'akka'");
+        oneLineError(run("bench", "--cpus", "4096"), "CPU 4096 does not exist or is not allowed");
+        oneLineError(run("bench", "--cpus", "x"), "--cpus needs CPU numbers");
+        oneLineError(run("bench", "--schedulers", "999"), "pinned schedulers");
+        oneLineError(run("bench", "--schedulers", "zero"), "--schedulers needs a number");
+        oneLineError(run("bench", "--idle", "sometimes"), "--idle must be spin, backoff or park");
+        oneLineError(run("bench", "--frobnicate"), "unknown option");
+        oneLineError(run("bench", "--out"), "--out needs a value");
+        oneLineError(run("launch"), "unknown command 'launch'");
+    }
+
+    @Test
+    void helpListsEveryCaseAndPeer()
+    {
+        final Outcome o = run("bench", "--help");
+        assertEquals(0, o.code());
+        for (final String c : Main.CASES)
+        {
+            assertTrue(o.out().contains(c), c);
+        }
+        for (final String p : Main.PEERS)
+        {
+            assertTrue(o.out().contains(p), p);
+        }
+    }
+
+    @Test
+    void aTinyCaseRunsOnEveryJvmPeerAndWritesTheReport() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("spindle-bench-test");
+        final Outcome o = run("bench", "--quick", "--cases", "pingpong-same,ring", "--peers", "spindle,spindle-javaq,vthreads,pekko,limit",
+            "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        for (final String p : new String[] {"spindle", "spindle-javaq", "vthreads", "pekko", "limit"})
+        {
+            assertTrue(o.out().contains(p), p);
+        }
+        final String csv = Files.readString(dir.resolve("results.csv"));
+        assertTrue(csv.contains("ring,spindle,"), csv);
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("<svg"));
+        assertTrue(Files.readString(dir.resolve("results.json")).contains("\"machine\""));
+    }
+
+    @Test
+    void topologyReportsVerifiedPlacement()
+    {
+        final Outcome o = run("topology");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("allowed CPUs"));
+        assertTrue(o.out().contains("scheduler 0"));
+        assertFalse(o.out().contains("DRIFT"), o.out());
+    }
+}
