@@ -9,7 +9,7 @@ start=$(date +%s)
   echo "spindle bench --quick failed:"; cat "$out/stderr.txt"; exit 1; }
 cat "$out/stdout.txt"
 secs=$(( $(date +%s) - start ))
-cases="pingpong-same pingpong-cross ring skynet spawn fanin threadring counting chameneos big forkjoin-create forkjoin-throughput fairness"
+cases="pingpong-same pingpong-cross ring skynet spawn fanin threadring counting chameneos big forkjoin-create forkjoin-throughput fairness placement"
 peers="spindle spindle-javaq vthreads pekko pekko-affinity limit"
 command -v erl >/dev/null && peers="$peers erlang"
 fail=0

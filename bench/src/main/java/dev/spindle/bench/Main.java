@@ -44,7 +44,7 @@ import java.util.Map;
 public final class Main
 {
     static final List<String> CASES = List.of("pingpong-same", "pingpong-cross", "ring", "skynet", "spawn", "fanin",
-        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness");
+        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "placement");
     static final List<String> PEERS = List.of("spindle", "spindle-javaq", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
 
     private Main()
@@ -129,7 +129,7 @@ public final class Main
     {
         return List.of(new PingPong(false, 0), new PingPong(true, 0), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
             Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
-            new Fairness(schedulers));
+            new Fairness(schedulers), new dev.spindle.bench.cases.Placement(schedulers));
     }
 
     static List<Peer> peers(final BenchOptions o)

@@ -81,6 +81,7 @@ final class Html
         }
         sb.append("<h2>Nanoseconds per hop</h2>").append(bars(report, "ring", null)).append(bars(report, "threadring", null));
         sb.append("<h2>Spawn: bytes per waiting process</h2>").append(bars(report, "spawn", "bytes_per_process"));
+        sb.append(placement(report));
         sb.append("<h2>Every case</h2>");
         for (final String c : report.cases())
         {
@@ -88,6 +89,30 @@ final class Html
         }
         sb.append("</body></html>\n");
         return sb.toString();
+    }
+
+    private static String placement(final Report report)
+    {
+        final Row r = report.row("placement", "spindle");
+        if (r == null || r.result().extra().isEmpty())
+        {
+            return "";
+        }
+        final StringBuilder sb = new StringBuilder("<h2>Placement: bind policy x idle strategy (Spindle)</h2>")
+            .append("<table><tr><th>policy/idle</th><th>wake-up latency (us, median)</th><th>CPU while idle (% of a core)</th><th>ping-pong (ns)</th></tr>");
+        final java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (final String k : r.result().extra().keySet())
+        {
+            keys.add(k.substring(0, k.indexOf(' ')));
+        }
+        for (final String k : keys)
+        {
+            final Map<String, Double> x = r.result().extra();
+            sb.append("<tr><td>").append(h(k)).append("</td><td>").append(Report.fmt(x.getOrDefault(k + " wake_us", Double.NaN)))
+                .append("</td><td>").append(Report.fmt(x.getOrDefault(k + " idle_cpu_pct", Double.NaN)))
+                .append("</td><td>").append(Report.fmt(x.getOrDefault(k + " pingpong_ns", Double.NaN))).append("</td></tr>");
+        }
+        return sb.append("</table>").toString();
     }
 
     private static String percentiles(final Report report, final String c)
