@@ -9,6 +9,9 @@ import dev.spindle.internal.scheduler.Schedulers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import dev.spindle.internal.process.ControlBlock;
+import dev.spindle.internal.signals.Signals;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -162,6 +165,62 @@ public final class Node implements AutoCloseable
     public void send(final Pid to, final Object message)
     {
         schedulers.send(to, message);
+    }
+
+    /**
+     * Sends to a registered name.
+     *
+     * @param name    a registered name.
+     * @param message not null.
+     * @throws IllegalArgumentException when no process is registered under it.
+     */
+    public void send(final String name, final Object message)
+    {
+        Objects.requireNonNull(message, "message");
+        send(Proc.resolve(schedulers.signals().whereis(name), name), message);
+    }
+
+    /** @param name a name @return its pid, or null when unknown */
+    public Pid whereis(final String name)
+    {
+        return schedulers.signals().whereis(name);
+    }
+
+    /**
+     * A snapshot of a process, or null if it is not alive.
+     *
+     * @param pid the process.
+     * @return its status, mailbox length, reductions, scheduler, links and monitors.
+     */
+    public ProcessInfo info(final Pid pid)
+    {
+        Objects.requireNonNull(pid, "pid");
+        if (pid.node() != id)
+        {
+            return null;
+        }
+        final ControlBlock cb = schedulers.table().lookup(pid);
+        if (cb == null || cb.isExited() || cb.inbox())
+        {
+            return null;
+        }
+        final Object[] s = Signals.snapshot(cb);
+        final String status = switch (cb.state())
+        {
+            case ControlBlock.RUNNING -> "running";
+            case ControlBlock.WAITING -> "waiting";
+            default -> "runnable";
+        };
+        @SuppressWarnings("unchecked")
+        final ProcessInfo info = new ProcessInfo(pid, status, cb.mailbox.size(), cb.reductions, cb.home,
+            Priority.values()[cb.priority], (List<Pid>)s[0], (List<Pid>)s[1], (List<Pid>)s[2], (String)s[3], (Boolean)s[4]);
+        return info;
+    }
+
+    /** @return sendAfter timers pending in the schedulers' wheels. */
+    public long pendingTimers()
+    {
+        return schedulers.pendingTimers();
     }
 
     /**

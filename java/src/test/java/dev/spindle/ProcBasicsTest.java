@@ -38,7 +38,7 @@ class ProcBasicsTest
         try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             assertThrows(NullPointerException.class, () -> node.send(inbox.pid(), null));
-            assertThrows(NullPointerException.class, () -> node.send(null, "x"));
+            assertThrows(NullPointerException.class, () -> node.send((Pid)null, "x"));
             assertThrows(NullPointerException.class, () -> node.spawn(null));
             assertThrows(NullPointerException.class, () -> inbox.receive(null));
             node.spawn(() ->

@@ -21,6 +21,16 @@ import java.util.function.Predicate;
  */
 public final class Mailbox
 {
+    /** Takes the signals out of the message stream as the owner dequeues it (see internal/signals). */
+    public interface SignalSink
+    {
+        /**
+         * @param item something dequeued from inbound.
+         * @return true if it was a signal and has been handled (it is then not a message).
+         */
+        boolean consumeSignal(Object item);
+    }
+
     private static final VarHandle INBOUND;
 
     static
@@ -86,14 +96,67 @@ public final class Mailbox
      */
     public Object takeAny()
     {
-        if (savedSize > 0)
+        return takeAny(null);
+    }
+
+    /**
+     * Owner only: the oldest message, or null; signals met on the way are handed to the sink.
+     *
+     * @param sink signal handler, or null when the owner takes no signals.
+     * @return a message or null.
+     */
+    public Object takeAny(final SignalSink sink)
+    {
+        for (;;)
         {
-            final Object m = saved[savedHead];
-            saved[savedHead] = null;
-            savedHead = (savedHead + 1) & (saved.length - 1);
-            savedSize--;
-            return m;
+            if (savedSize > 0)
+            {
+                final Object m = saved[savedHead];
+                saved[savedHead] = null;
+                savedHead = (savedHead + 1) & (saved.length - 1);
+                savedSize--;
+                return m;
+            }
+            final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+            final Object m = q == null ? null : q.poll();
+            if (m == null || sink == null || !sink.consumeSignal(m))
+            {
+                return m;
+            }
         }
+    }
+
+    /**
+     * Owner only: moves everything in inbound to the saved list (handling signals), e.g. to set a
+     * receive marker after which only newer messages need scanning.
+     *
+     * @param sink signal handler.
+     * @return the saved list's size afterwards: messages older than now.
+     */
+    public int drainToSaved(final SignalSink sink)
+    {
+        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+        if (q != null)
+        {
+            Object m;
+            while ((m = q.poll()) != null)
+            {
+                if (sink == null || !sink.consumeSignal(m))
+                {
+                    appendSaved(m);
+                }
+            }
+        }
+        return savedSize;
+    }
+
+    /**
+     * Owner only (and the exit path): the next raw inbound item, signals included.
+     *
+     * @return it, or null.
+     */
+    public Object pollInbound()
+    {
         final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
         return q == null ? null : q.poll();
     }
@@ -109,24 +172,43 @@ public final class Mailbox
      */
     public Object take(final Predicate<Object> match, final int skipSaved)
     {
-        for (int i = Math.min(skipSaved, savedSize); i < savedSize; i++)
+        return take(match, skipSaved, null);
+    }
+
+    /**
+     * Owner only: as {@link #take(Predicate, int)}, handing signals met on the way to the sink
+     * (which may append messages, e.g. an Exit, that are then matched in their turn).
+     *
+     * @param match     predicate.
+     * @param skipSaved saved messages known not to match.
+     * @param sink      signal handler, or null.
+     * @return the matching message or null.
+     */
+    public Object take(final Predicate<Object> match, final int skipSaved, final SignalSink sink)
+    {
+        int i = Math.min(skipSaved, savedSize);
+        for (;;)
         {
-            final int slot = (savedHead + i) & (saved.length - 1);
-            final Object m = saved[slot];
-            if (match.test(m))
+            for (; i < savedSize; i++)
             {
-                removeSavedAt(i);
-                return m;
+                final int slot = (savedHead + i) & (saved.length - 1);
+                final Object m = saved[slot];
+                if (match.test(m))
+                {
+                    removeSavedAt(i);
+                    return m;
+                }
             }
-        }
-        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        if (q == null)
-        {
-            return null;
-        }
-        Object m;
-        while ((m = q.poll()) != null)
-        {
+            final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
+            final Object m = q == null ? null : q.poll();
+            if (m == null)
+            {
+                return null;
+            }
+            if (sink != null && sink.consumeSignal(m))
+            {
+                continue; // anything it appended is scanned from index i on
+            }
             boolean matched = false;
             try
             {
@@ -143,8 +225,8 @@ public final class Mailbox
             {
                 return m;
             }
+            i = savedSize;
         }
-        return null;
     }
 
     /** @return number of saved (scanned, unmatched) messages. Owner only. */
@@ -176,7 +258,13 @@ public final class Mailbox
         }
     }
 
-    private void appendSaved(final Object m)
+    /**
+     * Owner only: adds a message behind the saved ones (signals turned into messages use this,
+     * which keeps them in arrival order).
+     *
+     * @param m the message.
+     */
+    public void appendSaved(final Object m)
     {
         if (saved == null)
         {

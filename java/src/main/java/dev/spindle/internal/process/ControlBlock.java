@@ -2,6 +2,9 @@ package dev.spindle.internal.process;
 
 import dev.spindle.Pid;
 import dev.spindle.internal.mailbox.Mailbox;
+import dev.spindle.internal.signals.Signal;
+import dev.spindle.internal.signals.SignalState;
+import dev.spindle.internal.signals.Signals;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
@@ -23,7 +26,7 @@ import java.lang.invoke.VarHandle;
  * continuation has yielded, so nobody can resume it while it is still mounted. An {@link #inbox()
  * inbox} is a control block without a continuation: a plain thread waits on it instead.
  */
-public final class ControlBlock
+public final class ControlBlock implements Mailbox.SignalSink
 {
     /** The continuation scope of every Spindle process. */
     public static final ContinuationScope SCOPE = new ContinuationScope("spindle");
@@ -95,6 +98,58 @@ public final class ControlBlock
     public volatile Thread waiter;
     /** The exit reason once EXITED. */
     public Object exitReason;
+    /** Links, monitors, name, trap-exit; null until first used. Guarded by this block's lock. */
+    public SignalState signals;
+    /** Set under this block's lock when the process starts exiting: later signals get dead answers. */
+    public boolean signalsClosed;
+    /** sendAfter timers aimed at this process, cancelled when it exits. Guarded by this block's lock. */
+    public java.util.List<Object> timersTo;
+    /** Saved-list size at the last receive marker (Proc.makeRef). Owner only. */
+    public int marker;
+    private volatile int signalsPending;
+
+    private static final VarHandle SIGNALS_PENDING;
+
+    static
+    {
+        try
+        {
+            SIGNALS_PENDING = MethodHandles.lookup().findVarHandle(ControlBlock.class, "signalsPending", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Signal sender: one more signal is queued (so a process that never receives still sees it). */
+    public void addSignalPending()
+    {
+        SIGNALS_PENDING.getAndAdd(this, 1);
+    }
+
+    /** Owner: one queued signal was handled. */
+    public void signalHandled()
+    {
+        SIGNALS_PENDING.getAndAdd(this, -1);
+    }
+
+    /** @return whether signals wait in the mailbox (one volatile read, checked at every Proc call). */
+    public boolean signalsPending()
+    {
+        return signalsPending > 0;
+    }
+
+    @Override
+    public boolean consumeSignal(final Object item)
+    {
+        if (item instanceof Signal s)
+        {
+            Signals.handle(this, s);
+            return true;
+        }
+        return false;
+    }
 
     /**
      * @param pid            the pid.

@@ -2,6 +2,7 @@ package dev.spindle.internal.process;
 
 import dev.spindle.ProcessBody;
 import dev.spindle.Reason;
+import dev.spindle.internal.signals.ProcessExit;
 import jdk.internal.vm.Continuation;
 
 import java.lang.System.Logger.Level;
@@ -52,6 +53,10 @@ public final class ProcessContinuation extends Continuation
         {
             body.run();
             cb.exitReason = Reason.NORMAL;
+        }
+        catch (final ProcessExit exit)
+        {
+            cb.exitReason = exit.reason(); // Proc.exit or an exit signal: not a crash
         }
         catch (final Throwable t)
         {

@@ -8,6 +8,8 @@ import dev.spindle.internal.placement.Topology;
 import dev.spindle.internal.process.ControlBlock;
 import dev.spindle.internal.process.ProcessContinuation;
 import dev.spindle.internal.process.ProcessTable;
+import dev.spindle.internal.timer.MessageTimer;
+import dev.spindle.internal.timer.MessageTimers;
 import dev.spindle.internal.timer.ReceiveTimers;
 import jdk.internal.vm.Continuation;
 import net.openhft.affinity.Affinity;
@@ -41,6 +43,7 @@ public final class Scheduler extends Thread
     private final ProcessTable table;
     final ProcessTable.FreeList free = new ProcessTable.FreeList();
     final ReceiveTimers timers;
+    final MessageTimers messageTimers;
     private final IdleMode idleMode;
     private final IdleStrategy spinPhase;
     private final int reductions;
@@ -85,6 +88,7 @@ public final class Scheduler extends Thread
         this.reductions = group.config().reductions();
         this.spinPhase = new BusySpinIdleStrategy();
         this.timers = new ReceiveTimers(this::requeueTimedOut);
+        this.messageTimers = new MessageTimers(group::deliver);
     }
 
     /**
@@ -195,9 +199,10 @@ public final class Scheduler extends Thread
             {
                 checkPlacement(); // busy schedulers that never sleep are verified too
             }
-            if (timers.pending() != 0 && (++tick & TIMER_POLL_MASK) == 0)
+            if ((timers.pending() != 0 || messageTimers.pending() != 0 || messageTimers.hasCancellations()) &&
+                (++tick & TIMER_POLL_MASK) == 0)
             {
-                timers.poll(System.nanoTime());
+                pollTimers();
             }
             final ControlBlock fromSlot = takeLifo();
             if (fromSlot != null)
@@ -233,7 +238,7 @@ public final class Scheduler extends Thread
                 }
                 continue;
             }
-            if (timers.pending() != 0 && timers.poll(System.nanoTime()) > 0)
+            if ((timers.pending() != 0 || messageTimers.pending() != 0 || messageTimers.hasCancellations()) && pollTimers() > 0)
             {
                 continue;
             }
@@ -286,6 +291,25 @@ public final class Scheduler extends Thread
         }
     }
 
+    private int pollTimers()
+    {
+        final long now = System.nanoTime();
+        return timers.poll(now) + messageTimers.poll(now);
+    }
+
+    /**
+     * In a process: starts a sendAfter timer in this scheduler's wheel.
+     *
+     * @param target   Pid or name.
+     * @param message  the message.
+     * @param deadline System.nanoTime() deadline.
+     * @return the timer.
+     */
+    public MessageTimer startTimer(final Object target, final Object message, final long deadline)
+    {
+        return messageTimers.start(target, message, deadline);
+    }
+
     private void offlineRound()
     {
         final ControlBlock slot = lifo;
@@ -294,9 +318,9 @@ public final class Scheduler extends Thread
             lifo = null;
             queues.pushLocal(id, slot.index, slot.priority); // forwarded below like any queued process
         }
-        if (timers.pending() != 0)
+        if (timers.pending() != 0 || messageTimers.pending() != 0 || messageTimers.hasCancellations())
         {
-            timers.poll(System.nanoTime());
+            pollTimers();
         }
         final int index = queues.next(id, false);
         if (index >= 0)
@@ -381,7 +405,7 @@ public final class Scheduler extends Thread
             event.begin();
         }
         // With timers pending, wake at the next wheel tick; otherwise only a push or close wakes us.
-        final boolean slept = !queues.park(id, timers.pending() != 0 ? ReceiveTimers.TICK_NANOS : -1);
+        final boolean slept = !queues.park(id, timers.pending() != 0 || messageTimers.pending() != 0 ? ReceiveTimers.TICK_NANOS : -1);
         spinPhase.reset();
         if (slept)
         {

@@ -10,6 +10,7 @@ import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.process.ControlBlock;
 import dev.spindle.internal.process.ProcessContinuation;
 import dev.spindle.internal.process.ProcessTable;
+import dev.spindle.internal.signals.Signals;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
@@ -43,6 +44,7 @@ public final class Schedulers
     private final ThreadGroup threadGroup;
     private final DirtyPool dirtyPool;
     private final Balancer balancer;
+    private final Signals signals;
     private final CountDownLatch startedLatch;
     private final CountDownLatch stoppedLatch;
     private final AtomicInteger roundRobin = new AtomicInteger();
@@ -70,6 +72,7 @@ public final class Schedulers
         this.table = new ProcessTable(nodeId, processLimit);
         this.dirtyPool = new DirtyPool(this, Math.max(2, n));
         this.balancer = new Balancer(this, queues, n, config.compaction());
+        this.signals = new Signals(nodeId, table, this::wakeAfterPut);
         this.threadGroup = new ThreadGroup("spindle-node-" + nodeId);
         this.schedulers = new Scheduler[n];
         this.online = n;
@@ -107,6 +110,52 @@ public final class Schedulers
     RunQueueSet queues()
     {
         return queues;
+    }
+
+    /** @return links, monitors, exit signals and names of this node. */
+    public Signals signals()
+    {
+        return signals;
+    }
+
+    /**
+     * After a put into {@code cb}'s mailbox by any thread: wake it if it waits.
+     *
+     * @param cb the receiver.
+     */
+    public void wakeAfterPut(final ControlBlock cb)
+    {
+        if (cb.tryWake())
+        {
+            wake(cb, callerScheduler());
+        }
+    }
+
+    /**
+     * Delivers a message to a pid or a registered name; unknown names and dead pids drop it
+     * (timer delivery: the BEAM resolves a name when the timer fires).
+     *
+     * @param target  Pid or String.
+     * @param message the message.
+     */
+    public void deliver(final Object target, final Object message)
+    {
+        final Pid pid = target instanceof Pid p ? p : signals.whereis((String)target);
+        if (pid != null && !closed)
+        {
+            send(pid, message);
+        }
+    }
+
+    /** @return sendAfter timers pending in every scheduler's wheel. */
+    public long pendingTimers()
+    {
+        long n = 0;
+        for (final Scheduler s : schedulers)
+        {
+            n += s.messageTimers.pending();
+        }
+        return n;
     }
 
     /** @return the run queues, for statistics. */
@@ -238,6 +287,19 @@ public final class Schedulers
      */
     public Pid spawn(final ProcessBody body, final SpawnOptions options)
     {
+        return spawn(body, options, null);
+    }
+
+    /**
+     * Spawns a process, optionally linked to the calling process before it can run.
+     *
+     * @param body     its code.
+     * @param options  priority and binding.
+     * @param linkWith the calling process to link with, or null.
+     * @return its pid.
+     */
+    public Pid spawn(final ProcessBody body, final SpawnOptions options, final ControlBlock linkWith)
+    {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(options, "options");
         checkOpen("spawn");
@@ -253,6 +315,10 @@ public final class Schedulers
         cb.continuation = new ProcessContinuation(cb, body);
         final int target = placeTarget(bound >= 0 ? bound : from != null ? from.id : Math.floorMod(roundRobin.getAndIncrement(), online));
         cb.home = target;
+        if (linkWith != null)
+        {
+            Signals.linkAtSpawn(linkWith, cb);
+        }
         table.publish(cb);
         enqueue(cb, target, from);
         return pid;
@@ -338,6 +404,10 @@ public final class Schedulers
                 break;
             }
             ((Scheduler)p.scheduler).waitForMessage(p, 0);
+            if (p.signalsPending())
+            {
+                p.mailbox.drainToSaved(p); // an exit signal may end the process while it waits
+            }
         }
         p.clearWakeFlag();
         if (task.failure != null)
@@ -406,6 +476,7 @@ public final class Schedulers
 
     void exited(final ControlBlock p, final Scheduler on)
     {
+        signals.exited(p, p.exitReason);
         p.setExited();
         p.continuation = null;
         table.release(p, on.free);

@@ -1,0 +1,166 @@
+package dev.spindle;
+
+import dev.spindle.internal.signals.ProcessExit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A server process in the OTP gen_server style: state threaded through callbacks, synchronous
+ * calls, asynchronous casts, other messages as info, and {@code terminate} on the way out.
+ *
+ * <pre>{@code
+ * GenServer<Integer> counter = new GenServer<>() {
+ *     public Integer init() { return 0; }
+ *     public Reply<Integer> handleCall(Object req, Pid from, Integer n) { return new Reply<>(n, n); }
+ *     public Integer handleCast(Object msg, Integer n) { return n + 1; }
+ * };
+ * Pid pid = node.spawn(GenServer.body(counter));
+ * // in a process:
+ * GenServer.cast(pid, "inc");
+ * int now = (Integer) GenServer.call(pid, "get", Duration.ofSeconds(1));
+ * }</pre>
+ *
+ * @param <S> the state.
+ */
+public interface GenServer<S>
+{
+    /**
+     * A call's answer and the new state.
+     *
+     * @param value the reply (not null).
+     * @param state the new state.
+     * @param <S>   state type.
+     */
+    record Reply<S>(Object value, S state)
+    {
+    }
+
+    /** A cast as the server receives it. */
+    record Cast(Object message)
+    {
+    }
+
+    /**
+     * @return the initial state.
+     * @throws Exception ends the server.
+     */
+    S init() throws Exception;
+
+    /**
+     * @param request the request.
+     * @param from    the caller.
+     * @param state   current state.
+     * @return the reply and new state.
+     * @throws Exception ends the server (the caller gets a CallFailedException).
+     */
+    default Reply<S> handleCall(final Object request, final Pid from, final S state) throws Exception
+    {
+        throw new UnsupportedOperationException("no handleCall for " + request);
+    }
+
+    /**
+     * @param message the cast.
+     * @param state   current state.
+     * @return the new state.
+     * @throws Exception ends the server.
+     */
+    default S handleCast(final Object message, final S state) throws Exception
+    {
+        return state;
+    }
+
+    /**
+     * @param message any other message (Exit, Down, timers).
+     * @param state   current state.
+     * @return the new state.
+     * @throws Exception ends the server.
+     */
+    default S handleInfo(final Object message, final S state) throws Exception
+    {
+        return state;
+    }
+
+    /**
+     * Called when the server ends (a callback threw, it was told to stop, or an exit signal ended
+     * it; not after {@code kill}).
+     *
+     * @param reason why.
+     * @param state  last state.
+     */
+    default void terminate(final Object reason, final S state)
+    {
+    }
+
+    /**
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return a process body running them.
+     */
+    static <S> ProcessBody body(final GenServer<S> server)
+    {
+        Objects.requireNonNull(server, "server");
+        return () ->
+        {
+            S state = server.init();
+            try
+            {
+                for (;;)
+                {
+                    final Object m = Proc.receive();
+                    if (m instanceof Call call)
+                    {
+                        final Reply<S> r = server.handleCall(call.request(), call.from(), state);
+                        state = r.state();
+                        Proc.reply(call, r.value());
+                    }
+                    else if (m instanceof Cast cast)
+                    {
+                        state = server.handleCast(cast.message(), state);
+                    }
+                    else
+                    {
+                        state = server.handleInfo(m, state);
+                    }
+                }
+            }
+            catch (final ProcessExit exit)
+            {
+                if (exit.reason() != Reason.KILLED)
+                {
+                    server.terminate(exit.reason(), state);
+                }
+                throw exit;
+            }
+            catch (final Exception | Error e)
+            {
+                server.terminate(e, state);
+                throw e;
+            }
+        };
+    }
+
+    /**
+     * In a process: a synchronous call.
+     *
+     * @param server  the server.
+     * @param request the request.
+     * @param timeout how long to wait.
+     * @return the reply.
+     */
+    static Object call(final Pid server, final Object request, final Duration timeout)
+    {
+        return Proc.call(server, request, timeout);
+    }
+
+    /**
+     * In a process: an asynchronous request.
+     *
+     * @param server  the server.
+     * @param message the message.
+     */
+    static void cast(final Pid server, final Object message)
+    {
+        Proc.send(server, new Cast(Objects.requireNonNull(message, "message")));
+    }
+}
