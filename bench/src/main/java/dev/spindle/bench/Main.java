@@ -56,8 +56,6 @@ public final class Main
      */
     public static void main(final String[] args)
     {
-        // OpenHFT affinity logs through SLF4J; with no provider on the class path SLF4J warns on stderr.
-        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(run(args, System.out, System.err));
     }
 
@@ -129,7 +127,7 @@ public final class Main
 
     static List<Case> cases(final int schedulers)
     {
-        return List.of(new PingPong(false), new PingPong(true), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
+        return List.of(new PingPong(false, 0), new PingPong(true, 0), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
             Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
             new Fairness(schedulers), new dev.spindle.bench.cases.Placement(schedulers));
     }
@@ -142,7 +140,7 @@ public final class Main
                 () -> new SpindleActors("spindle", RunQueues.NATIVE, o.cpus, n, o.idle)),
             new ActorsPeer("spindle-javaq", "Spindle with the pure-Java run queues (what the native side buys)",
                 () -> new SpindleActors("spindle-javaq", RunQueues.JAVA, o.cpus, n, o.idle)),
-            new ActorsPeer("vthreads", "JDK virtual threads, a LinkedTransferQueue per actor (N ForkJoinPool carriers, unpinned)",
+            new ActorsPeer("vthreads", "JDK virtual threads, a LinkedTransferQueue per actor (ForkJoinPool carriers, unpinned)",
                 VirtualThreadActors::new),
             new ActorsPeer("pekko", "Apache Pekko typed 1.7, default fork-join dispatcher, N threads (unpinned)",
                 () -> new PekkoActors(false, n)),
@@ -160,12 +158,6 @@ public final class Main
         {
             usage(out);
             return 0;
-        }
-        // Virtual threads get as many carriers as Spindle has schedulers; the property is read once,
-        // when the first virtual thread starts, so it must be set before any peer runs.
-        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null)
-        {
-            System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(o.schedulers));
         }
         final Scale scale = new Scale(o.quick, o.quick ? 8 : 60);
         final List<Case> cases = new ArrayList<>();

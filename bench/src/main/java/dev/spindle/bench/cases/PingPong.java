@@ -7,28 +7,22 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Round-trip latency between two actors: the pinger records each round trip in an HdrHistogram.
- * Same scheduler: the pinger spawns the ponger itself, unbound, so it starts on the pinger's
- * scheduler (Spindle and the BEAM place a child on its parent's run queue). Cross core: the two are
- * bound to schedulers 0 and 1 where the runtime can bind. Where the runtime reports it, the
- * scheduler each side ran on is recorded in the extras, so a "same" pair that was split shows.
+ * Same scheduler: both unbound (Spindle keeps a request/response pair on one core). Cross core:
+ * bound to schedulers 0 and 1 where the runtime can bind.
  */
 public final class PingPong implements Case
 {
     private final boolean crossCore;
-
-    /** @param crossCore bind the two actors to different schedulers. */
-    public PingPong(final boolean crossCore)
-    {
-        this.crossCore = crossCore;
-    }
+    private final int hogs;
 
     /**
-     * @param scale run sizes.
-     * @return measured round trips (a tenth more run first as warm-up).
+     * @param crossCore bind the two actors to different schedulers.
+     * @param hogs      CPU-bound actors running meanwhile (the fairness case), 0 for none.
      */
-    public static int rounds(final Scale scale)
+    public PingPong(final boolean crossCore, final int hogs)
     {
-        return scale.pick(200_000, 2_000);
+        this.crossCore = crossCore;
+        this.hogs = hogs;
     }
 
     @Override
@@ -40,8 +34,8 @@ public final class PingPong implements Case
     @Override
     public String description()
     {
-        return crossCore ? "round trip between two processes bound to schedulers 0 and 1 (median ns; p99, p99.9 in extras)" :
-            "round trip between a process and the child it spawned, one scheduler (median ns; p99, p99.9 in extras)";
+        return crossCore ? "round trip between two processes bound to different cores (median; p99, p99.9 in extras)" :
+            "round trip between two processes left on one scheduler (median; p99, p99.9 in extras)";
     }
 
     @Override
@@ -53,40 +47,28 @@ public final class PingPong implements Case
     @Override
     public Result run(final Actors actors, final Scale scale) throws Exception
     {
-        return measure(actors, scale, rounds(scale), 0);
+        return measure(actors, scale, hogs);
     }
 
-    /**
-     * @param actors   the peer.
-     * @param scale    timeout.
-     * @param rounds   measured round trips.
-     * @param hogCount CPU-bound actors running meanwhile (the fairness case), 0 for none.
-     * @return median, percentiles and the percentile curve.
-     * @throws Exception on timeout.
-     */
-    Result measure(final Actors actors, final Scale scale, final int rounds, final int hogCount) throws Exception
+    Result measure(final Actors actors, final Scale scale, final int hogCount) throws Exception
     {
+        final int rounds = hogCount > 0 ? scale.pick(5_000, 200) : scale.pick(200_000, 2_000);
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         final CountDownLatch done = new CountDownLatch(1);
-        final int[] where = {-1, -1};
         final Hogs running = new Hogs(actors, hogCount);
-        final Actors.Handler pong = (self, msg) ->
+        final Actors.Ref ponger = actors.spawn((self, msg) ->
         {
-            where[1] = actors.schedulerOfCaller();
             actors.tell((Actors.Ref)msg, self);
             return true;
-        };
-        final Actors.Ref crossPonger = crossCore ? actors.spawn(pong, 1) : null;
+        }, crossCore ? 1 : -1);
         actors.spawn(new Actors.Handler()
         {
             int left = rounds + rounds / 10; // the first tenth warms up
             long sent;
-            Actors.Ref ponger;
 
             @Override
             public void onStart(final Actors.Ref self)
             {
-                ponger = crossCore ? crossPonger : actors.spawn(pong, -1);
                 sent = System.nanoTime();
                 actors.tell(ponger, self);
             }
@@ -101,7 +83,6 @@ public final class PingPong implements Case
                 }
                 if (left == 0)
                 {
-                    where[0] = actors.schedulerOfCaller();
                     done.countDown();
                     return false;
                 }
@@ -118,28 +99,23 @@ public final class PingPong implements Case
         {
             running.stop();
         }
-        final Result r = Latency.of(histogram);
-        if (hogCount > 0)
+        final Result r = Result.of(histogram.getValueAtPercentile(50));
+        r.extra().put("p99_ns", (double)histogram.getValueAtPercentile(99));
+        r.extra().put("p999_ns", (double)histogram.getValueAtPercentile(99.9));
+        r.extra().put("max_ns", (double)histogram.getMaxValue());
+        final double[] ps = {10, 50, 90, 99, 99.9, 99.99};
+        final double[][] curve = new double[ps.length][];
+        for (int i = 0; i < ps.length; i++)
         {
-            r.extra().put("hog_slices", (double)running.slices());
+            curve[i] = new double[] {ps[i], histogram.getValueAtPercentile(ps[i])};
         }
-        if (where[0] >= 0)
-        {
-            r.extra().put("pinger_scheduler", (double)where[0]);
-            r.extra().put("ponger_scheduler", (double)where[1]);
-        }
-        return r;
+        return new Result(r.value(), r.extra(), curve, null);
     }
 
-    /**
-     * CPU-bound actors that give way cooperatively every ~20 us of work: with the runtime's yield
-     * where it has one (Spindle's {@code Proc.yield()}), else by messaging themselves (Pekko).
-     */
+    /** CPU-bound actors that give way cooperatively: each message is ~20 us of work, then a message to itself. */
     static final class Hogs
     {
         private volatile boolean stop;
-        /** 20 us slices the hogs completed: evidence that they really competed for the CPU. */
-        private final java.util.concurrent.atomic.LongAdder slices = new java.util.concurrent.atomic.LongAdder();
 
         Hogs(final Actors actors, final int count)
         {
@@ -147,21 +123,16 @@ public final class PingPong implements Case
             {
                 final Actors.Ref hog = actors.spawn((self, msg) ->
                 {
-                    long x = (Long)msg;
-                    do
+                    final long until = System.nanoTime() + 20_000;
+                    long x = 0;
+                    while (System.nanoTime() < until)
                     {
-                        final long until = System.nanoTime() + 20_000;
-                        while (System.nanoTime() < until)
-                        {
-                            x += until ^ x;
-                        }
-                        slices.increment();
-                        if (stop)
-                        {
-                            return false;
-                        }
+                        x += until ^ x;
                     }
-                    while (actors.yieldNow());
+                    if (stop)
+                    {
+                        return false;
+                    }
                     actors.tell(self, x);
                     return true;
                 }, -1);
@@ -172,11 +143,6 @@ public final class PingPong implements Case
         void stop()
         {
             stop = true;
-        }
-
-        long slices()
-        {
-            return slices.sum();
         }
     }
 }

