@@ -36,7 +36,9 @@ class JfrEventsTest
                     Proc.send(inbox.pid(), "done");
                 });
                 assertEquals("done", inbox.receive(Duration.ofSeconds(10)));
-                Thread.sleep(50); // let the scheduler sleep at least once
+                Thread.sleep(50); // let the scheduler sleep; a sleep event commits when the sleep ends:
+                node.spawn(() -> Proc.send(inbox.pid(), "awake")); // so wake it before stopping
+                assertEquals("awake", inbox.receive(Duration.ofSeconds(10)));
                 recording.stop();
                 recording.dump(file);
                 final List<RecordedEvent> events = RecordingFile.readAllEvents(file);

@@ -295,7 +295,13 @@ class OtpTest
             });
             assertEquals(55, inbox.receive(T));
             final Pid client = node.whereis("client");
-            final ProcessInfo info = node.info(client);
+            ProcessInfo info = node.info(client);
+            final long deadline = System.nanoTime() + T.toNanos();
+            while (info != null && !info.status().equals("waiting") && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1); // it may still be running toward its receive
+                info = node.info(client);
+            }
             assertNotNull(info);
             assertEquals("client", info.registeredName());
             assertEquals(List.of(server), info.links());

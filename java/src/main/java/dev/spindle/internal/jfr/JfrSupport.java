@@ -39,10 +39,22 @@ public final class JfrSupport
     {
     }
 
-    private static void refresh()
+    /**
+     * Re-reads whether the events are enabled. The recording listener alone is not enough: it can
+     * run before a new recording's settings apply, so schedulers also call this when they start
+     * and after each sleep.
+     */
+    public static void refresh()
     {
-        longSchedule = EventType.getEventType(LongScheduleEvent.class).isEnabled();
-        schedulerState = EventType.getEventType(SchedulerStateEvent.class).isEnabled();
+        try
+        {
+            longSchedule = EventType.getEventType(LongScheduleEvent.class).isEnabled();
+            schedulerState = EventType.getEventType(SchedulerStateEvent.class).isEnabled();
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // JFR absent from this runtime image: events stay off
+        }
     }
 
     /** @return whether long schedules are recorded. */

@@ -42,8 +42,9 @@ public final class JavaRunQueueSet implements RunQueueSet
         final int index;
         long[] seenExecuted;
         long[] seenAt;
-        // Set by the owner at its first park; an unpark before that is not needed, since the
-        // owner's park re-checks the queues after announcing itself.
+        // Registered before the scheduler thread starts: an unpark that precedes the first park
+        // (close() racing a scheduler about to sleep) then sets LockSupport's permit instead of
+        // being lost.
         volatile Thread owner;
         int lowTurn;
         int lastVictim;
@@ -89,6 +90,12 @@ public final class JavaRunQueueSet implements RunQueueSet
         }
         counters = new AtomicLongArray(count * 8);
         sleeping = new AtomicIntegerArray(count);
+    }
+
+    @Override
+    public void register(final int s, final Thread owner)
+    {
+        schedulers[s].owner = owner;
     }
 
     @Override

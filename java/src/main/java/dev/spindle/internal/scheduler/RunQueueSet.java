@@ -28,6 +28,17 @@ public interface RunQueueSet extends AutoCloseable
     /** Counter: steal victims probed. */
     int STEAL_ATTEMPTS = 7;
 
+    /**
+     * Names the thread that owns scheduler {@code s}, before it starts, so a wake-up sent before
+     * its first park is not lost (the native parker keeps a permit and ignores this).
+     *
+     * @param s     scheduler.
+     * @param owner its thread.
+     */
+    default void register(final int s, final Thread owner)
+    {
+    }
+
     /** @return number of schedulers. */
     int count();
 

@@ -174,6 +174,7 @@ public final class Scheduler extends Thread
             }
         }
         observedCpu = Topology.currentCpu();
+        JfrSupport.refresh();
         group.started(this);
         try
         {
@@ -411,6 +412,7 @@ public final class Scheduler extends Thread
         {
             // The kernel may have moved us while asleep (a cgroup change, CPU hot-unplug): verify.
             checkPlacement();
+            JfrSupport.refresh();
         }
         if (event != null)
         {

@@ -85,6 +85,7 @@ public final class Schedulers
         }
         for (final Scheduler s : schedulers)
         {
+            queues.register(s.id, s);
             s.start();
         }
         try
