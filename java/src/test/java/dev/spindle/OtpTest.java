@@ -310,4 +310,38 @@ class OtpTest
             assertNull(node.info(new Pid(node.id(), 999_999, 0)));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.spindle.TestNodes#kinds")
+    void genServerTerminateRunsWhenACallbackFailsAndReasonsPrintAsAtoms(final RunQueues kind) throws Exception
+    {
+        assertEquals("normal kill killed noproc shutdown",
+            Reason.NORMAL + " " + Reason.KILL + " " + Reason.KILLED + " " + Reason.NOPROC + " " + Reason.SHUTDOWN);
+        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        {
+            final GenServer<String> fragile = new GenServer<>()
+            {
+                @Override
+                public String init()
+                {
+                    return "state-1";
+                }
+
+                @Override
+                public String handleCast(final Object message, final String state)
+                {
+                    throw new IllegalStateException("bad cast " + message);
+                }
+
+                @Override
+                public void terminate(final Object reason, final String state)
+                {
+                    Proc.send(inbox.pid(), state + " terminated: " + ((Throwable)reason).getMessage());
+                }
+            };
+            final Pid server = node.spawn(GenServer.body(fragile));
+            node.spawn(() -> GenServer.cast(server, "x"));
+            assertEquals("state-1 terminated: bad cast x", inbox.receive(T));
+        }
+    }
 }
