@@ -21,6 +21,9 @@ class NodeConfigTest
         assertThrows(NullPointerException.class, () -> NodeConfig.builder().runQueues(null));
         assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().cpus(0).pinned(false).build());
         assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().cpus(0).schedulers(2).build());
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().timeSlice(java.time.Duration.ofNanos(5)));
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().timeSlice(null));
+        assertEquals(java.time.Duration.ofMillis(2), NodeConfig.builder().timeSlice(java.time.Duration.ofMillis(2)).build().timeSlice());
     }
 
     @Test
@@ -61,6 +64,7 @@ class NodeConfigTest
         assertEquals(IdleMode.BACKOFF, NodeConfig.defaults().idleStrategy());
         assertEquals(4000, NodeConfig.defaults().reductions());
         assertEquals(RunQueues.NATIVE, NodeConfig.defaults().runQueues());
+        assertEquals(java.time.Duration.ofNanos(500_000), NodeConfig.defaults().timeSlice());
     }
 
     @Test

@@ -47,11 +47,11 @@ public final class Scheduler extends Thread
     private final IdleMode idleMode;
     private final IdleStrategy spinPhase;
     private final int reductions;
+    // A slice also ends after this long, so a process doing heavy work between calls gives way.
+    private final long sliceNanos;
 
     /** Every 32 reductions the slice's clock is checked (keeps nanoTime off most calls). */
     public static final int SLICE_CHECK_MASK = 31;
-    /** A slice also ends after this long, so a process doing heavy work between calls gives way. */
-    static final long SLICE_NANOS = 500_000L;
 
     /** Processes taken from the LIFO slot in a row before the run queues get a turn (Tokio: 3). */
     static final int LIFO_MAX_STREAK = 3;
@@ -86,6 +86,7 @@ public final class Scheduler extends Thread
         this.table = group.table();
         this.idleMode = group.config().idleStrategy();
         this.reductions = group.config().reductions();
+        this.sliceNanos = group.config().timeSlice().toNanos();
         this.spinPhase = new BusySpinIdleStrategy();
         this.timers = new ReceiveTimers(this::requeueTimedOut);
         this.messageTimers = new MessageTimers(group::deliver);
@@ -126,7 +127,7 @@ public final class Scheduler extends Thread
             sliceStart = now;
             return false;
         }
-        return now - sliceStart > SLICE_NANOS;
+        return now - sliceStart > sliceNanos;
     }
 
     /** @return the node's schedulers this one belongs to. */
