@@ -41,8 +41,8 @@ public final class Fairness implements Case
         final PingPong pp = new PingPong(false, 0);
         final Result calm = pp.measure(actors, scale, 0);
         // A runtime that cannot make the hogs give way starves the ping-pong: report that as a
-        // timeout after 10 s (4 s quick) rather than spend the full case timeout on it.
-        final Scale bounded = new Scale(scale.quick(), Math.min(scale.timeoutSeconds(), scale.quick() ? 4 : 10));
+        // timeout after 10 s (2 s quick) rather than spend the full case timeout on it.
+        final Scale bounded = new Scale(scale.quick(), Math.min(scale.timeoutSeconds(), scale.quick() ? 2 : 10));
         final Result loaded = pp.measure(actors, bounded, 2 * schedulers);
         final double p99 = loaded.extra().get("p99_ns");
         final Result r = Result.of(p99);
