@@ -7,6 +7,7 @@
 run(Case, Args) ->
     Line = case {Case, Args} of
         {pingpong_same, [Rounds]} -> pingpong(Rounds);
+        {fairness, [Rounds, Hogs, BudgetNs]} -> fairness(Rounds, Hogs, BudgetNs);
         {ring, [N, Hops]} -> ring(N, Hops);
         {threadring, [N, Hops]} -> ring(N, Hops);
         {skynet, [Leaves]} -> skynet(Leaves);
@@ -18,15 +19,57 @@ run(Case, Args) ->
 
 now_ns() -> erlang:monotonic_time(nanosecond).
 
-%% ping-pong round trips, median/p99/p99.9 in ns
+%% ping-pong round trips, median/p99/p99.9 in ns; the pong is this process's child, so it starts
+%% on the same scheduler's run queue
 pingpong(Rounds) ->
+    {Median, P99, P999} = pingpong_stats(Rounds),
+    io_lib:format("~p p99_ns=~p p999_ns=~p~s", [Median, P99, P999, get(curve)]).
+
+pingpong_stats(Rounds) -> pingpong_stats(Rounds, infinity).
+
+%% up to Rounds round trips, or until BudgetNs has passed (at least one)
+pingpong_stats(Rounds, BudgetNs) ->
     Pong = spawn(fun Loop() -> receive {ping, From} -> From ! pong, Loop(); stop -> ok end end),
     Warm = Rounds div 10,
     _ = [rt(Pong) || _ <- lists:seq(1, Warm)],
-    Times = lists:sort([rt(Pong) || _ <- lists:seq(1, Rounds)]),
+    Deadline = case BudgetNs of infinity -> infinity; _ -> now_ns() + BudgetNs end,
+    Times = list_to_tuple(lists:sort(rts(Pong, Rounds, Deadline, []))),
     Pong ! stop,
-    P = fun(Q) -> lists:nth(max(1, min(Rounds, round(Q * Rounds))), Times) end,
-    io_lib:format("~p p99_ns=~p p999_ns=~p", [P(0.5), P(0.99), P(0.999)]).
+    N = tuple_size(Times),
+    put(rounds, N),
+    P = fun(Q) -> element(max(1, min(N, round(Q * N))), Times) end,
+    %% the percentile curve the report draws: p10 p50 p90 p99 p99.9 p99.99
+    put(curve, lists:flatten([io_lib:format(" curve~p=~p", [I, P(Q)])
+                              || {I, Q} <- lists:zip(lists:seq(0, 5), [0.1, 0.5, 0.9, 0.99, 0.999, 0.9999])])),
+    {P(0.5), P(0.99), P(0.999)}.
+
+%% fairness: ping-pong p99 while Hogs CPU-bound processes run, each yielding every ~20 us
+%% (the BEAM would preempt them anyway after 4000 reductions)
+fairness(Rounds, Hogs, BudgetNs) ->
+    {_, CalmP99, _} = pingpong_stats(Rounds, BudgetNs),
+    Hs = [spawn(fun hog/0) || _ <- lists:seq(1, Hogs)],
+    {Median, P99, P999} = pingpong_stats(Rounds, BudgetNs),
+    [exit(H, kill) || H <- Hs],
+    io_lib:format("~p median_ns=~p p999_ns=~p rounds=~p p99_without_ns=~p ratio_with_over_without=~.2f~s",
+                  [P99, Median, P999, get(rounds), CalmP99, P99 / max(1, CalmP99), get(curve)]).
+
+hog() ->
+    spin(now_ns() + 20000),
+    erlang:yield(),
+    hog().
+
+spin(Until) ->
+    case now_ns() < Until of
+        true -> spin(Until);
+        false -> ok
+    end.
+
+rts(_, 0, _, Acc) -> Acc;
+rts(Pong, K, Deadline, Acc) ->
+    case Acc =/= [] andalso Deadline =/= infinity andalso now_ns() > Deadline of
+        true -> Acc;
+        false -> rts(Pong, K - 1, Deadline, [rt(Pong) | Acc])
+    end.
 
 rt(Pong) ->
     T0 = now_ns(),

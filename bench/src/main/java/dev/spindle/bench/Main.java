@@ -56,6 +56,8 @@ public final class Main
      */
     public static void main(final String[] args)
     {
+        // OpenHFT affinity logs through SLF4J; with no provider on the class path SLF4J warns on stderr.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(run(args, System.out, System.err));
     }
 
@@ -127,7 +129,7 @@ public final class Main
 
     static List<Case> cases(final int schedulers)
     {
-        return List.of(new PingPong(false, 0), new PingPong(true, 0), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
+        return List.of(new PingPong(false), new PingPong(true), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
             Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
             new Fairness(schedulers), new dev.spindle.bench.cases.Placement(schedulers));
     }
@@ -140,7 +142,7 @@ public final class Main
                 () -> new SpindleActors("spindle", RunQueues.NATIVE, o.cpus, n, o.idle)),
             new ActorsPeer("spindle-javaq", "Spindle with the pure-Java run queues (what the native side buys)",
                 () -> new SpindleActors("spindle-javaq", RunQueues.JAVA, o.cpus, n, o.idle)),
-            new ActorsPeer("vthreads", "JDK virtual threads, a LinkedTransferQueue per actor (ForkJoinPool carriers, unpinned)",
+            new ActorsPeer("vthreads", "JDK virtual threads, a LinkedTransferQueue per actor (N ForkJoinPool carriers, unpinned)",
                 VirtualThreadActors::new),
             new ActorsPeer("pekko", "Apache Pekko typed 1.7, default fork-join dispatcher, N threads (unpinned)",
                 () -> new PekkoActors(false, n)),
@@ -158,6 +160,12 @@ public final class Main
         {
             usage(out);
             return 0;
+        }
+        // Virtual threads get as many carriers as Spindle has schedulers; the property is read once,
+        // when the first virtual thread starts, so it must be set before any peer runs.
+        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null)
+        {
+            System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(o.schedulers));
         }
         final Scale scale = new Scale(o.quick, o.quick ? 8 : 60);
         final List<Case> cases = new ArrayList<>();
@@ -205,7 +213,7 @@ public final class Main
                     Result r;
                     try
                     {
-                        if (!o.quick)
+                        if (!o.quick && p.wantsWarmUp())
                         {
                             p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
                         }
@@ -231,6 +239,7 @@ public final class Main
             }
         }
         machine.put("run seconds", String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        machine.put("load average at end", loadAverage());
         final List<String> caseNames = cases.stream().map(Case::name).toList();
         final Report report = new Report(rows, caseNames, peerNames, machine);
         out.println();
@@ -266,7 +275,23 @@ public final class Main
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         m.put("sizes", o.quick ? "quick" : "full");
+        // Other work on the machine skews every figure: record how busy it was.
+        m.put("load average at start", loadAverage());
         return m;
+    }
+
+    /** @return the 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */
+    static String loadAverage()
+    {
+        try
+        {
+            final String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        }
+        catch (final Exception ex)
+        {
+            return "unknown";
+        }
     }
 
     static String cpuModel()

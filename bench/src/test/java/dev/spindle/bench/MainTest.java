@@ -44,6 +44,8 @@ class MainTest
         oneLineError(run("bench", "--frobnicate"), "unknown option");
         oneLineError(run("bench", "--out"), "--out needs a value");
         oneLineError(run("launch"), "unknown command 'launch'");
+        oneLineError(run("topology", "--cpus", "4096"), "CPU 4096 does not exist or is not allowed");
+        oneLineError(run("bench", "--cpus", "0,0"), "listed twice");
     }
 
     @Test
@@ -65,15 +67,24 @@ class MainTest
     void aTinyCaseRunsOnEveryJvmPeerAndWritesTheReport() throws Exception
     {
         final Path dir = Files.createTempDirectory("spindle-bench-test");
-        final Outcome o = run("bench", "--quick", "--cases", "pingpong-same,ring", "--peers", "spindle,spindle-javaq,vthreads,pekko,limit",
+        // Every peer; erlang runs when erl is installed and is skipped with a note otherwise.
+        final Outcome o = run("bench", "--quick", "--cases", "pingpong-same,ring", "--peers", String.join(",", Main.PEERS),
             "--out", dir.toString());
         assertEquals(0, o.code(), o.err());
-        for (final String p : new String[] {"spindle", "spindle-javaq", "vthreads", "pekko", "limit"})
+        final String csv = Files.readString(dir.resolve("results.csv"));
+        for (final String p : Main.PEERS)
         {
             assertTrue(o.out().contains(p), p);
+            assertTrue(csv.contains("pingpong-same," + p + ","), csv);
         }
-        final String csv = Files.readString(dir.resolve("results.csv"));
-        assertTrue(csv.contains("ring,spindle,"), csv);
+        for (final String line : csv.lines().skip(1).toList())
+        {
+            final String[] f = line.split(",", -1);
+            final boolean skipped = f[1].equals("erlang") && o.err().contains("[skip] erlang");
+            final boolean notApplicable = f[1].equals("limit") && f[0].equals("ring");
+            assertTrue(!f[4].isEmpty() || skipped || notApplicable && f[5].equals("n/a"), "no figure: " + line);
+        }
+        assertTrue(o.err().contains("pingpong-same") && o.err().contains("[1/"), "a progress line per case and peer: " + o.err());
         assertTrue(Files.readString(dir.resolve("report.html")).contains("<svg"));
         assertTrue(Files.readString(dir.resolve("results.json")).contains("\"machine\""));
     }

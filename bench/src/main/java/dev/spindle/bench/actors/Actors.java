@@ -30,6 +30,23 @@ public interface Actors extends AutoCloseable
      */
     void tell(Ref to, Object msg);
 
+    /**
+     * Gives the CPU to other runnable actors, from inside a handler, where the runtime has a
+     * cooperative yield (Spindle: {@code Proc.yield()}, virtual threads: {@code Thread.yield()}).
+     *
+     * @return false where the runtime has none (Pekko): the caller then gives way by messaging itself.
+     */
+    default boolean yieldNow()
+    {
+        return false;
+    }
+
+    /** @return the scheduler the calling actor runs on, or -1 where the runtime does not say. */
+    default int schedulerOfCaller()
+    {
+        return -1;
+    }
+
     /** Stops the runtime and releases its threads. */
     @Override
     void close();

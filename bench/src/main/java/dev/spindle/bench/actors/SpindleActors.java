@@ -76,6 +76,19 @@ public final class SpindleActors implements Actors
     }
 
     @Override
+    public boolean yieldNow()
+    {
+        Proc.yield();
+        return true;
+    }
+
+    @Override
+    public int schedulerOfCaller()
+    {
+        return Proc.schedulerId();
+    }
+
+    @Override
     public void close()
     {
         node.close();

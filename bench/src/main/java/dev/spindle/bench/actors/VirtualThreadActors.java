@@ -7,7 +7,8 @@ import java.util.concurrent.LinkedTransferQueue;
 /**
  * JDK virtual threads, one per actor, each blocking on its own {@link LinkedTransferQueue}: the
  * "no runtime" way to write sequential actors on JDK 25 (the default ForkJoinPool carrier
- * scheduler, one carrier per CPU, no pinning, no priorities).
+ * scheduler, no pinning, no priorities; {@code Main} sets its parallelism to the run's scheduler
+ * count before the first virtual thread starts).
  */
 public final class VirtualThreadActors implements Actors
 {
@@ -57,8 +58,24 @@ public final class VirtualThreadActors implements Actors
     }
 
     @Override
+    public boolean yieldNow()
+    {
+        Thread.yield(); // in a virtual thread: lets the carrier run another runnable virtual thread
+        return true;
+    }
+
+    @Override
     public void close()
     {
         executor.shutdownNow();
+        try
+        {
+            // Bounded: an actor stuck in CPU-bound code cannot be interrupted; don't hang the run on it.
+            executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

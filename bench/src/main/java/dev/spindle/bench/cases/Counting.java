@@ -12,6 +12,15 @@ public final class Counting implements Case
     {
     }
 
+    /**
+     * @param scale run sizes.
+     * @return increments sent.
+     */
+    public static int increments(final Scale scale)
+    {
+        return scale.pick(2_000_000, 50_000);
+    }
+
     @Override
     public String name()
     {
@@ -33,7 +42,7 @@ public final class Counting implements Case
     @Override
     public Result run(final Actors actors, final Scale scale) throws Exception
     {
-        final int n = scale.pick(2_000_000, 50_000);
+        final int n = increments(scale);
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicLong result = new AtomicLong();
         final Actors.Ref counter = actors.spawn(new Actors.Handler()

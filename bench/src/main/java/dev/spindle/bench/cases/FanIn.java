@@ -7,6 +7,18 @@ import java.util.concurrent.CountDownLatch;
 /** Fan-in: 8 sender actors x 1,000,000 messages to one receiver. Headline: messages per second. */
 public final class FanIn implements Case
 {
+    /** Sending actors. */
+    public static final int SENDERS = 8;
+
+    /**
+     * @param scale run sizes.
+     * @return messages per sender.
+     */
+    public static int perSender(final Scale scale)
+    {
+        return scale.pick(1_000_000, 100_000);
+    }
+
     @Override
     public String name()
     {
@@ -34,8 +46,8 @@ public final class FanIn implements Case
     @Override
     public Result run(final Actors actors, final Scale scale) throws Exception
     {
-        final int senders = 8;
-        final int per = scale.pick(1_000_000, 20_000);
+        final int senders = SENDERS;
+        final int per = perSender(scale);
         final long total = (long)senders * per;
         final CountDownLatch done = new CountDownLatch(1);
         final Actors.Ref receiver = actors.spawn(new Actors.Handler()

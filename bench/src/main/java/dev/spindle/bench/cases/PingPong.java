@@ -7,22 +7,28 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Round-trip latency between two actors: the pinger records each round trip in an HdrHistogram.
- * Same scheduler: both unbound (Spindle keeps a request/response pair on one core). Cross core:
- * bound to schedulers 0 and 1 where the runtime can bind.
+ * Same scheduler: the pinger spawns the ponger itself, unbound, so it starts on the pinger's
+ * scheduler (Spindle and the BEAM place a child on its parent's run queue). Cross core: the two are
+ * bound to schedulers 0 and 1 where the runtime can bind. Where the runtime reports it, the
+ * scheduler each side ran on is recorded in the extras, so a "same" pair that was split shows.
  */
 public final class PingPong implements Case
 {
     private final boolean crossCore;
-    private final int hogs;
 
-    /**
-     * @param crossCore bind the two actors to different schedulers.
-     * @param hogs      CPU-bound actors running meanwhile (the fairness case), 0 for none.
-     */
-    public PingPong(final boolean crossCore, final int hogs)
+    /** @param crossCore bind the two actors to different schedulers. */
+    public PingPong(final boolean crossCore)
     {
         this.crossCore = crossCore;
-        this.hogs = hogs;
+    }
+
+    /**
+     * @param scale run sizes.
+     * @return measured round trips (a tenth more run first as warm-up).
+     */
+    public static int rounds(final Scale scale)
+    {
+        return scale.pick(200_000, 2_000);
     }
 
     @Override
@@ -34,8 +40,8 @@ public final class PingPong implements Case
     @Override
     public String description()
     {
-        return crossCore ? "round trip between two processes bound to different cores (median; p99, p99.9 in extras)" :
-            "round trip between two processes left on one scheduler (median; p99, p99.9 in extras)";
+        return crossCore ? "round trip between two processes bound to schedulers 0 and 1 (median ns; p99, p99.9 in extras)" :
+            "round trip between a process and the child it spawned, one scheduler (median ns; p99, p99.9 in extras)";
     }
 
     @Override
@@ -47,28 +53,45 @@ public final class PingPong implements Case
     @Override
     public Result run(final Actors actors, final Scale scale) throws Exception
     {
-        return measure(actors, scale, hogs);
+        return measure(actors, scale, rounds(scale), 0, Long.MAX_VALUE);
     }
 
-    Result measure(final Actors actors, final Scale scale, final int hogCount) throws Exception
+    /**
+     * @param actors   the peer.
+     * @param scale    timeout.
+     * @param rounds   measured round trips.
+     * @param hogCount CPU-bound actors running meanwhile (the fairness case), 0 for none.
+     * @param budgetNanos stop measuring after this long even if fewer rounds were done (a slow
+     *                    runtime still gets a figure); the case timeout still catches starvation.
+     * @return median, percentiles and the percentile curve; the rounds measured in extras.
+     * @throws Exception on timeout.
+     */
+    Result measure(final Actors actors, final Scale scale, final int rounds, final int hogCount, final long budgetNanos)
+        throws Exception
     {
-        final int rounds = hogCount > 0 ? scale.pick(5_000, 200) : scale.pick(200_000, 2_000);
+        final long deadline = budgetNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + budgetNanos;
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         final CountDownLatch done = new CountDownLatch(1);
+        final int[] where = {-1, -1};
+        final long started = System.nanoTime();
         final Hogs running = new Hogs(actors, hogCount);
-        final Actors.Ref ponger = actors.spawn((self, msg) ->
+        final Actors.Handler pong = (self, msg) ->
         {
+            where[1] = actors.schedulerOfCaller();
             actors.tell((Actors.Ref)msg, self);
             return true;
-        }, crossCore ? 1 : -1);
+        };
+        final Actors.Ref crossPonger = crossCore ? actors.spawn(pong, 1) : null;
         actors.spawn(new Actors.Handler()
         {
             int left = rounds + rounds / 10; // the first tenth warms up
             long sent;
+            Actors.Ref ponger;
 
             @Override
             public void onStart(final Actors.Ref self)
             {
+                ponger = crossCore ? crossPonger : actors.spawn(pong, -1);
                 sent = System.nanoTime();
                 actors.tell(ponger, self);
             }
@@ -81,8 +104,9 @@ public final class PingPong implements Case
                 {
                     histogram.recordValue(now - sent);
                 }
-                if (left == 0)
+                if (left == 0 || left < rounds && now > deadline)
                 {
+                    where[0] = actors.schedulerOfCaller();
                     done.countDown();
                     return false;
                 }
@@ -99,23 +123,30 @@ public final class PingPong implements Case
         {
             running.stop();
         }
-        final Result r = Result.of(histogram.getValueAtPercentile(50));
-        r.extra().put("p99_ns", (double)histogram.getValueAtPercentile(99));
-        r.extra().put("p999_ns", (double)histogram.getValueAtPercentile(99.9));
-        r.extra().put("max_ns", (double)histogram.getMaxValue());
-        final double[] ps = {10, 50, 90, 99, 99.9, 99.99};
-        final double[][] curve = new double[ps.length][];
-        for (int i = 0; i < ps.length; i++)
+        final Result r = Latency.of(histogram);
+        r.extra().put("rounds", (double)histogram.getTotalCount());
+        if (hogCount > 0)
         {
-            curve[i] = new double[] {ps[i], histogram.getValueAtPercentile(ps[i])};
+            r.extra().put("hog_slices", (double)running.slices());
+            r.extra().put("hog_window_ns", (double)(System.nanoTime() - started));
         }
-        return new Result(r.value(), r.extra(), curve, null);
+        if (where[0] >= 0)
+        {
+            r.extra().put("pinger_scheduler", (double)where[0]);
+            r.extra().put("ponger_scheduler", (double)where[1]);
+        }
+        return r;
     }
 
-    /** CPU-bound actors that give way cooperatively: each message is ~20 us of work, then a message to itself. */
+    /**
+     * CPU-bound actors that give way cooperatively every ~20 us of work: with the runtime's yield
+     * where it has one (Spindle's {@code Proc.yield()}), else by messaging themselves (Pekko).
+     */
     static final class Hogs
     {
         private volatile boolean stop;
+        /** 20 us slices the hogs completed: evidence that they really competed for the CPU. */
+        private final java.util.concurrent.atomic.LongAdder slices = new java.util.concurrent.atomic.LongAdder();
 
         Hogs(final Actors actors, final int count)
         {
@@ -123,16 +154,21 @@ public final class PingPong implements Case
             {
                 final Actors.Ref hog = actors.spawn((self, msg) ->
                 {
-                    final long until = System.nanoTime() + 20_000;
-                    long x = 0;
-                    while (System.nanoTime() < until)
+                    long x = (Long)msg;
+                    do
                     {
-                        x += until ^ x;
+                        final long until = System.nanoTime() + 20_000;
+                        while (System.nanoTime() < until)
+                        {
+                            x += until ^ x;
+                        }
+                        slices.increment();
+                        if (stop)
+                        {
+                            return false;
+                        }
                     }
-                    if (stop)
-                    {
-                        return false;
-                    }
+                    while (actors.yieldNow());
                     actors.tell(self, x);
                     return true;
                 }, -1);
@@ -143,6 +179,11 @@ public final class PingPong implements Case
         void stop()
         {
             stop = true;
+        }
+
+        long slices()
+        {
+            return slices.sum();
         }
     }
 }

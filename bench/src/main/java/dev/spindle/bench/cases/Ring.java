@@ -30,13 +30,31 @@ public final class Ring implements Case
     /** @return 10,000 processes x 100 laps. */
     public static Ring beamRing()
     {
-        return new Ring("ring", 10_000, 1_000_000, 1_000, 20_000);
+        return new Ring("ring", 10_000, 1_000_000, 10_000, 50_000);
     }
 
     /** @return Savina ThreadRing: 503 actors, 2,000,000 hops. */
     public static Ring threadRing()
     {
         return new Ring("threadring", 503, 2_000_000, 503, 50_000);
+    }
+
+    /**
+     * @param scale run sizes.
+     * @return actors in the ring.
+     */
+    public int actors(final Scale scale)
+    {
+        return scale.quick() ? quickActors : fullActors;
+    }
+
+    /**
+     * @param scale run sizes.
+     * @return hops the token makes.
+     */
+    public long hops(final Scale scale)
+    {
+        return scale.quick() ? quickHops : fullHops;
     }
 
     @Override
@@ -48,7 +66,7 @@ public final class Ring implements Case
     @Override
     public String description()
     {
-        return name.equals("ring") ? "10,000 processes pass a token 100 laps (ns per hop)" :
+        return name.equals("ring") ? "10,000 processes pass a token 100 laps, 5 in --quick (ns per hop)" :
             "Savina ThreadRing: 503 actors pass a token 2,000,000 hops (ns per hop)";
     }
 
@@ -61,8 +79,8 @@ public final class Ring implements Case
     @Override
     public Result run(final Actors actors, final Scale scale) throws Exception
     {
-        final int n = scale.quick() ? quickActors : fullActors;
-        final long hops = scale.quick() ? quickHops : fullHops;
+        final int n = actors(scale);
+        final long hops = hops(scale);
         final CountDownLatch done = new CountDownLatch(1);
         final Actors.Ref[] ring = new Actors.Ref[n];
         final CountDownLatch started = new CountDownLatch(n);

@@ -13,6 +13,15 @@ public final class Spawn implements Case
 {
     private static final Object STOP = new Object();
 
+    /**
+     * @param scale run sizes.
+     * @return processes spawned.
+     */
+    public static int count(final Scale scale)
+    {
+        return scale.pick(1_000_000, 100_000);
+    }
+
     @Override
     public String name()
     {
@@ -34,7 +43,7 @@ public final class Spawn implements Case
     @Override
     public Result run(final Actors actors, final Scale scale) throws Exception
     {
-        final int n = scale.pick(1_000_000, 20_000);
+        final int n = count(scale);
         final Actors.Ref[] spawned = new Actors.Ref[n];
         final CountDownLatch started = new CountDownLatch(n);
         final CountDownLatch stopped = new CountDownLatch(n);

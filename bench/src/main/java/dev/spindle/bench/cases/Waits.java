@@ -19,9 +19,10 @@ final class Waits
         }
     }
 
+    /** @return heap bytes in use after System.gc(), as MemoryMXBean reports them (lowest of three tries). */
     static long heapUsedAfterGc()
     {
-        final Runtime rt = Runtime.getRuntime();
+        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++)
         {
@@ -34,7 +35,7 @@ final class Waits
             {
                 Thread.currentThread().interrupt();
             }
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
         }
         return used;
     }

@@ -1,6 +1,13 @@
 package dev.spindle.bench.peers;
 
 import dev.spindle.bench.cases.Case;
+import dev.spindle.bench.cases.Counting;
+import dev.spindle.bench.cases.Fairness;
+import dev.spindle.bench.cases.FanIn;
+import dev.spindle.bench.cases.PingPong;
+import dev.spindle.bench.cases.Ring;
+import dev.spindle.bench.cases.Skynet;
+import dev.spindle.bench.cases.Spawn;
 import dev.spindle.bench.cases.Result;
 import dev.spindle.bench.cases.Scale;
 
@@ -17,11 +24,14 @@ import java.util.concurrent.TimeUnit;
  * Erlang/OTP, when {@code erl} is installed (Debian: erlang-nox): bench/erlang/spindle_bench.erl,
  * compiled once with erlc, each case run in a fresh {@code erl -noshell +P 4000000} with the
  * run's scheduler count ({@code +S}) and bound schedulers when the run is pinned ({@code +sbt db}).
- * The BEAM cannot bind a process to a scheduler, so pingpong-cross is n/a; the Savina cases other
- * than ThreadRing and Counting are not ported.
+ * The BEAM cannot bind a process to a scheduler, so pingpong-cross is n/a; of the Savina cases
+ * ThreadRing and Counting are ported, the others are n/a.
  */
 public final class ErlangPeer implements Peer
 {
+    /** The percentiles spindle_bench.erl prints as curve0..curve5 (the same as the Java side's curve). */
+    private static final double[] CURVE_PERCENTILES = {10, 50, 90, 99, 99.9, 99.99};
+
     private final int schedulers;
     private final boolean pinned;
     private Path dir;
@@ -77,12 +87,10 @@ public final class ErlangPeer implements Peer
             {
                 Files.copy(in, dir.resolve("spindle_bench.erl"));
             }
-            final Process p = new ProcessBuilder(which("erlc"), "-o", dir.toString(), dir.resolve("spindle_bench.erl").toString())
-                .redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0)
+            final String out = exec(List.of(which("erlc"), "-o", dir.toString(), dir.resolve("spindle_bench.erl").toString()), 120);
+            if (out == null || !Files.exists(dir.resolve("spindle_bench.beam")))
             {
-                throw new IOException("erlc failed: " + out.trim());
+                throw new IOException("erlc failed: " + (out == null ? "timeout" : out.trim()));
             }
         }
         return dir;
@@ -93,13 +101,14 @@ public final class ErlangPeer implements Peer
     {
         final String call = switch (c.name())
         {
-            case "pingpong-same" -> "pingpong_same, [" + scale.pick(200_000, 2_000) + "]";
-            case "ring" -> "ring, [" + scale.pick(10_000, 1_000) + ", " + scale.pick(1_000_000, 20_000) + "]";
-            case "threadring" -> "threadring, [503, " + scale.pick(2_000_000, 50_000) + "]";
-            case "skynet" -> "skynet, [" + scale.pick(1_000_000, 10_000) + "]";
-            case "spawn" -> "spawn, [" + scale.pick(1_000_000, 20_000) + "]";
-            case "fanin" -> "fanin, [8, " + scale.pick(1_000_000, 20_000) + "]";
-            case "counting" -> "counting, [" + scale.pick(2_000_000, 50_000) + "]";
+            // Sizes come from the Java cases so both sides always do the same work.
+            case "pingpong-same" -> "pingpong_same, [" + PingPong.rounds(scale) + "]";
+            case "ring", "threadring" -> c.name() + ", [" + ((Ring)c).actors(scale) + ", " + ((Ring)c).hops(scale) + "]";
+            case "skynet" -> "skynet, [" + Skynet.leaves(scale) + "]";
+            case "spawn" -> "spawn, [" + Spawn.count(scale) + "]";
+            case "fanin" -> "fanin, [" + FanIn.SENDERS + ", " + FanIn.perSender(scale) + "]";
+            case "counting" -> "counting, [" + Counting.increments(scale) + "]";
+            case "fairness" -> "fairness, [" + Fairness.rounds(scale) + ", " + ((Fairness)c).hogs() + ", " + Fairness.budgetNanos(scale) + "]";
             default -> null;
         };
         if (call == null)
@@ -112,11 +121,9 @@ public final class ErlangPeer implements Peer
             cmd.addAll(List.of("+sbt", "db"));
         }
         cmd.addAll(List.of("-pa", compiled().toString(), "-eval", "spindle_bench:run(" + call + "), halt()."));
-        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(scale.timeoutSeconds(), TimeUnit.SECONDS))
+        final String out = exec(cmd, scale.timeoutSeconds());
+        if (out == null)
         {
-            p.destroyForcibly();
             return Result.none("timeout");
         }
         for (final String line : out.split("\n"))
@@ -125,15 +132,53 @@ public final class ErlangPeer implements Peer
             {
                 final String[] parts = line.substring(7).trim().split(" ");
                 final Result r = Result.of(Double.parseDouble(parts[0]));
+                final List<double[]> curve = new ArrayList<>();
                 for (int i = 1; i < parts.length; i++)
                 {
                     final String[] kv = parts[i].split("=");
-                    r.extra().put(kv[0], Double.parseDouble(kv[1]));
+                    if (kv[0].startsWith("curve"))
+                    {
+                        curve.add(new double[] {CURVE_PERCENTILES[curve.size()], Double.parseDouble(kv[1])});
+                    }
+                    else
+                    {
+                        r.extra().put(kv[0], Double.parseDouble(kv[1]));
+                    }
                 }
-                return r;
+                return new Result(r.value(), r.extra(), curve.toArray(new double[0][]), null);
             }
         }
         throw new IOException("erl printed no result: " + out.trim());
+    }
+
+    /**
+     * Runs a command with its output in a file (reading a pipe would block past the timeout).
+     *
+     * @return its output, or null when it ran past the timeout (it is killed).
+     */
+    private String exec(final List<String> cmd, final long timeoutSeconds) throws IOException, InterruptedException
+    {
+        final Path log = Files.createTempFile("spindle-erl", ".out");
+        try
+        {
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                return null;
+            }
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+        finally
+        {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Override
+    public boolean wantsWarmUp()
+    {
+        return false; // each case runs in a fresh erl; there is no JIT state to carry over
     }
 
     @Override

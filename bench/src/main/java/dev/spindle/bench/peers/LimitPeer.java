@@ -1,6 +1,8 @@
 package dev.spindle.bench.peers;
 
 import dev.spindle.bench.cases.Case;
+import dev.spindle.bench.cases.Latency;
+import dev.spindle.bench.cases.PingPong;
 import dev.spindle.bench.cases.Result;
 import dev.spindle.bench.cases.Scale;
 import net.openhft.affinity.Affinity;
@@ -43,11 +45,11 @@ public final class LimitPeer implements Peer
     @Override
     public Result run(final Case c, final Scale scale) throws Exception
     {
-        final int rounds = scale.pick(200_000, 2_000);
+        final int rounds = PingPong.rounds(scale);
         return switch (c.name())
         {
             case "pingpong-same" -> sameCore(rounds);
-            case "pingpong-cross" -> crossCore(rounds);
+            case "pingpong-cross" -> crossCore(rounds, scale);
             default -> Result.none("n/a");
         };
     }
@@ -71,14 +73,19 @@ public final class LimitPeer implements Peer
                 h.recordValue(t);
             }
         }
-        return result(h, v);
+        if (v != rounds + rounds / 10)
+        {
+            throw new IllegalStateException("echo was optimised away");
+        }
+        return Latency.of(h);
     }
 
-    private Result crossCore(final int rounds) throws Exception
+    private Result crossCore(final int rounds, final Scale scale) throws Exception
     {
         final OneToOneConcurrentArrayQueue<Integer> ping = new OneToOneConcurrentArrayQueue<>(64);
         final OneToOneConcurrentArrayQueue<Integer> pong = new OneToOneConcurrentArrayQueue<>(64);
         final int total = rounds + rounds / 10;
+        final java.util.concurrent.atomic.AtomicBoolean abort = new java.util.concurrent.atomic.AtomicBoolean();
         final Thread echo = new Thread(() ->
         {
             pin(1);
@@ -87,6 +94,10 @@ public final class LimitPeer implements Peer
                 Integer m;
                 while ((m = ping.poll()) == null)
                 {
+                    if (abort.get())
+                    {
+                        return;
+                    }
                     Thread.onSpinWait();
                 }
                 while (!pong.offer(m))
@@ -107,6 +118,10 @@ public final class LimitPeer implements Peer
                 ping.offer(token);
                 while (pong.poll() == null)
                 {
+                    if (abort.get())
+                    {
+                        return;
+                    }
                     Thread.onSpinWait();
                 }
                 if (i >= rounds / 10)
@@ -115,11 +130,15 @@ public final class LimitPeer implements Peer
                 }
             }
         }, "limit-ping");
+        pinger.setDaemon(true);
         echo.start();
         pinger.start();
-        pinger.join(120_000);
+        pinger.join(scale.timeoutSeconds() * 1000);
+        final boolean hung = pinger.isAlive();
+        abort.set(true); // both threads leave their spin loops
+        pinger.join(1_000);
         echo.join(1_000);
-        return result(h, 0);
+        return hung ? Result.none("timeout") : Latency.of(h);
     }
 
     private void pin(final int index)
@@ -128,21 +147,6 @@ public final class LimitPeer implements Peer
         {
             Affinity.setAffinity(cpus[index]);
         }
-    }
-
-    private static Result result(final Histogram h, final int keep)
-    {
-        final Result r = Result.of(h.getValueAtPercentile(50) + (keep == Integer.MIN_VALUE ? 1 : 0));
-        r.extra().put("p99_ns", (double)h.getValueAtPercentile(99));
-        r.extra().put("p999_ns", (double)h.getValueAtPercentile(99.9));
-        r.extra().put("max_ns", (double)h.getMaxValue());
-        final double[] ps = {10, 50, 90, 99, 99.9, 99.99};
-        final double[][] curve = new double[ps.length][];
-        for (int i = 0; i < ps.length; i++)
-        {
-            curve[i] = new double[] {ps[i], h.getValueAtPercentile(ps[i])};
-        }
-        return new Result(r.value(), r.extra(), curve, null);
     }
 
     @Override

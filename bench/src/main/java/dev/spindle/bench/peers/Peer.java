@@ -24,6 +24,12 @@ public interface Peer extends AutoCloseable
      */
     Result run(Case c, Scale scale) throws Exception;
 
+    /** @return whether a warm-up run at quick size should precede the measured one (JIT warm-up). */
+    default boolean wantsWarmUp()
+    {
+        return true;
+    }
+
     /** Releases the peer's threads. */
     @Override
     void close();

@@ -75,7 +75,7 @@ final class Html
         sb.append("</table>");
 
         sb.append("<h2>Ping-pong latency percentiles</h2>");
-        for (final String c : List.of("pingpong-same", "pingpong-cross"))
+        for (final String c : List.of("pingpong-same", "pingpong-cross", "fairness"))
         {
             sb.append(percentiles(report, c));
         }
