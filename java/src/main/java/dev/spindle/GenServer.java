@@ -15,7 +15,7 @@ import java.util.Objects;
  *     public Reply<Integer> handleCall(Object req, Pid from, Integer n) { return new Reply<>(n, n); }
  *     public Integer handleCast(Object msg, Integer n) { return n + 1; }
  * };
- * Pid pid = node.spawn(GenServer.body(counter));
+ * Pid pid = GenServer.start(node, counter);   // or GenServer.start(counter) / startLink(counter) in a process
  * // in a process:
  * GenServer.cast(pid, "inc");
  * int now = (Integer) GenServer.call(pid, "get", Duration.ofSeconds(1));
@@ -38,6 +38,15 @@ public interface GenServer<S>
 
     /** A cast as the server receives it. */
     record Cast(Object message)
+    {
+    }
+
+    /**
+     * The request {@link #stop} sends: the server runs terminate and exits with this reason.
+     *
+     * @param reason the exit reason.
+     */
+    record Stop(Object reason)
     {
     }
 
@@ -103,6 +112,7 @@ public interface GenServer<S>
         return () ->
         {
             S state = server.init();
+            boolean stopping = false;
             try
             {
                 for (;;)
@@ -118,6 +128,12 @@ public interface GenServer<S>
                     {
                         state = server.handleCast(cast.message(), state);
                     }
+                    else if (m instanceof Stop stop)
+                    {
+                        stopping = true; // terminate runs here: the catches below must not run it again
+                        server.terminate(stop.reason(), state);
+                        Proc.exit(stop.reason());
+                    }
                     else
                     {
                         state = server.handleInfo(m, state);
@@ -126,7 +142,7 @@ public interface GenServer<S>
             }
             catch (final ProcessExit exit)
             {
-                if (exit.reason() != Reason.KILLED)
+                if (!stopping && exit.reason() != Reason.KILLED)
                 {
                     server.terminate(exit.reason(), state);
                 }
@@ -134,10 +150,78 @@ public interface GenServer<S>
             }
             catch (final Exception | Error e)
             {
-                server.terminate(e, state);
+                if (!stopping)
+                {
+                    server.terminate(e, state);
+                }
                 throw e;
             }
         };
+    }
+
+    /**
+     * Starts a server from outside a process (or from any thread).
+     *
+     * @param node   the node.
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return its pid.
+     */
+    static <S> Pid start(final Node node, final GenServer<S> server)
+    {
+        return Objects.requireNonNull(node, "node").spawn(body(server));
+    }
+
+    /**
+     * In a process: starts a server (not linked).
+     *
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return its pid.
+     */
+    static <S> Pid start(final GenServer<S> server)
+    {
+        return Proc.spawn(body(server));
+    }
+
+    /**
+     * In a process: starts a server linked to the caller (as a supervisor's child would be).
+     *
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return its pid.
+     */
+    static <S> Pid startLink(final GenServer<S> server)
+    {
+        return Proc.spawnLink(body(server));
+    }
+
+    /**
+     * In a process: stops a server in order: it runs {@code terminate(reason, state)} and exits
+     * with {@code reason}; this waits for that exit.
+     *
+     * @param server  the server.
+     * @param reason  the exit reason.
+     * @param timeout how long to wait for it to exit.
+     * @throws CallTimeoutException when it has not exited in time.
+     * @throws CallFailedException  when it exited with another reason first, or was not alive.
+     */
+    static void stop(final Pid server, final Object reason, final Duration timeout)
+    {
+        Objects.requireNonNull(reason, "reason");
+        final Ref ref = Proc.monitor(server);
+        Proc.send(server, new Stop(reason));
+        final Object m = Proc.receive(x -> x instanceof Down d && d.ref().equals(ref), timeout);
+        if (m == null)
+        {
+            Proc.demonitor(ref, true);
+            throw new CallTimeoutException("server " + server + " did not stop within " + timeout);
+        }
+        final Object got = ((Down)m).reason();
+        if (got != reason && !got.equals(reason))
+        {
+            throw new CallFailedException("server " + server + " exited: " + got, got);
+        }
     }
 
     /**

@@ -479,27 +479,7 @@ public final class Proc
         final MessageTimer timer = s.startTimer(target, message, System.nanoTime() + nanos);
         if (target instanceof Pid pid)
         {
-            final ControlBlock cb = pid.node() == s.group().table().node() ? s.group().table().lookup(pid) : null;
-            boolean alive = false;
-            if (cb != null)
-            {
-                synchronized (cb)
-                {
-                    if (!cb.signalsClosed)
-                    {
-                        if (cb.timersTo == null)
-                        {
-                            cb.timersTo = new java.util.ArrayList<>(2);
-                        }
-                        cb.timersTo.add(timer);
-                        alive = true;
-                    }
-                }
-            }
-            if (!alive)
-            {
-                timer.cancel(); // a timer to a dead pid would only be dropped: free it now
-            }
+            signals(p).trackTimer(pid, timer); // the target's exit cancels it; a dead target frees it now
         }
         charge(p);
         return new TimerRef(signals(p).makeRef(), timer);

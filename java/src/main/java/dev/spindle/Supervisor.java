@@ -18,7 +18,9 @@ import java.util.Objects;
  *
  * More than {@code maxRestarts} restarts within {@code period} and the supervisor stops all
  * children (in reverse start order) and exits with {@link Reason#SHUTDOWN}. An exit signal from
- * any other linked process (its parent) also stops the children and ends it with that reason.
+ * anything but a child (its parent's death through the link made by {@code spawnLink}, or
+ * {@code exit(sup, reason)}) also stops the children and ends it with that reason, unless the
+ * reason is {@link Reason#NORMAL}, which is ignored as a non-trapping process would.
  */
 public final class Supervisor
 {
@@ -133,8 +135,12 @@ public final class Supervisor
                 final int i = indexOf(exit.from());
                 if (i < 0)
                 {
+                    if (exit.reason() == Reason.NORMAL)
+                    {
+                        continue; // a linked helper that finished: no reason to take the tree down
+                    }
                     stopAll();
-                    Proc.exit(exit.reason()); // parent or other linked process: go down with it
+                    Proc.exit(exit.reason()); // its parent died, or exit(sup, reason): go down with it
                 }
                 pids[i] = null;
                 if (!restartWanted(specs.get(i).restart(), exit.reason()))

@@ -102,8 +102,6 @@ public final class ControlBlock implements Mailbox.SignalSink
     public SignalState signals;
     /** Set under this block's lock when the process starts exiting: later signals get dead answers. */
     public boolean signalsClosed;
-    /** sendAfter timers aimed at this process, cancelled when it exits. Guarded by this block's lock. */
-    public java.util.List<Object> timersTo;
     /** Saved-list size at the last receive marker (Proc.makeRef). Owner only. */
     public int marker;
     private volatile int signalsPending;

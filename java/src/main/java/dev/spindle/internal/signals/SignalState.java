@@ -2,9 +2,12 @@ package dev.spindle.internal.signals;
 
 import dev.spindle.Pid;
 import dev.spindle.Ref;
+import dev.spindle.internal.timer.MessageTimer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,4 +24,9 @@ public final class SignalState
     final Map<Ref, Pid> monitoredBy = new HashMap<>(); // monitors on me: ref -> watcher
     boolean trapExit;
     String name;
+    // sendAfter timers aimed at this process, cancelled when it exits (the BEAM cancels timers to a
+    // pid that dies). Fired and cancelled ones are pruned when the list doubles, so a long-lived
+    // process that gets a timer a second keeps only about as many entries as it has live timers.
+    List<MessageTimer> timers;
+    int timersPruneAt = 8;
 }

@@ -8,6 +8,7 @@ import dev.spindle.Ref;
 import dev.spindle.internal.mailbox.Mailbox;
 import dev.spindle.internal.process.ControlBlock;
 import dev.spindle.internal.process.ProcessTable;
+import dev.spindle.internal.timer.MessageTimer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -278,6 +279,46 @@ public final class Signals
     }
 
     /**
+     * Ties a sendAfter timer to its target pid, so that the target's exit cancels it (the BEAM
+     * cancels timers aimed at a pid that dies). A dead or foreign target gets the timer cancelled
+     * at once: it could only be dropped when it fired.
+     *
+     * @param target the timer's target.
+     * @param timer  the timer, already in a wheel.
+     */
+    public void trackTimer(final Pid target, final MessageTimer timer)
+    {
+        final ControlBlock cb = live(target);
+        if (cb != null && !cb.inbox())
+        {
+            synchronized (cb)
+            {
+                if (!cb.signalsClosed)
+                {
+                    final SignalState st = state(cb);
+                    List<MessageTimer> ts = st.timers;
+                    if (ts == null)
+                    {
+                        ts = new ArrayList<>(4);
+                        st.timers = ts;
+                    }
+                    else if (ts.size() >= st.timersPruneAt)
+                    {
+                        ts.removeIf(t -> !t.pending()); // amortised: runs when the list has doubled
+                        st.timersPruneAt = Math.max(8, ts.size() * 2);
+                    }
+                    ts.add(timer);
+                    return;
+                }
+            }
+        }
+        if (cb == null || !cb.inbox())
+        {
+            timer.cancel();
+        }
+    }
+
+    /**
      * Registers a name.
      *
      * @param name non-empty.
@@ -356,12 +397,13 @@ public final class Signals
             p.signalsClosed = true;
             st = p.signals;
         }
-        if (p.timersTo != null)
+        if (st != null && st.timers != null)
         {
-            for (final Object t : p.timersTo)
+            for (final MessageTimer t : st.timers)
             {
-                ((dev.spindle.internal.timer.MessageTimer)t).cancel(); // timers to a dead pid leave their wheels
+                t.cancel(); // timers to a dead pid leave their wheels (no-op for fired ones)
             }
+            st.timers = null;
         }
         // Requests still queued get the dead-process answers; the rest of the mailbox is dropped.
         final List<Signal> late = new ArrayList<>();

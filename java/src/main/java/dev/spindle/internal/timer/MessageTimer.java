@@ -47,6 +47,12 @@ public final class MessageTimer
         return -1;
     }
 
+    /** @return whether it has neither fired nor been cancelled (any thread). */
+    public boolean pending()
+    {
+        return state.get() == PENDING;
+    }
+
     /** @return the target (Pid or name). */
     public Object target()
     {
