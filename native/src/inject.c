@@ -68,24 +68,12 @@ int sp_inject_pop(sp_inject *q, uint64_t *out)
     return 1;
 }
 
-int sp_inject_peek(sp_inject *q, uint64_t *out)
-{
-    /* As in pop, without consuming: relaxed own position, acquire the cell's publication. */
-    const uint64_t pos = atomic_load_explicit(&q->dequeue_pos, memory_order_relaxed);
-    sp_inject_cell *cell = &q->cells[pos & q->mask];
-    const uint64_t seq = atomic_load_explicit(&cell->seq, memory_order_acquire);
-    if ((int64_t)seq - (int64_t)(pos + 1) < 0) {
-        return 0;
-    }
-    *out = cell->value;
-    return 1;
-}
-
 uint64_t sp_inject_len(const sp_inject *q)
 {
-    /* seq_cst: used by the sleep re-check (Dekker with pushers), and as a statistic. The
-     * enqueue_pos CAS is an RMW in the pusher's total order before its read of "sleeping". */
-    const uint64_t d = atomic_load_explicit(&((sp_inject *)q)->dequeue_pos, memory_order_seq_cst);
-    const uint64_t e = atomic_load_explicit(&((sp_inject *)q)->enqueue_pos, memory_order_seq_cst);
+    /* relaxed: a statistic, or (in sp_park's re-check) ordered by the seq_cst fences of the
+     * Dekker: the pusher's enqueue_pos CAS precedes its fence, the sleeper's load follows its own.
+     * dequeue_pos first: both only grow, so e read later is never below d. */
+    const uint64_t d = atomic_load_explicit(&((sp_inject *)q)->dequeue_pos, memory_order_relaxed);
+    const uint64_t e = atomic_load_explicit(&((sp_inject *)q)->enqueue_pos, memory_order_relaxed);
     return e > d ? e - d : 0;
 }

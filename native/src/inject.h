@@ -28,8 +28,7 @@ void sp_inject_destroy(sp_inject *q);
 int sp_inject_push(sp_inject *q, uint64_t v);
 /* Owner only. Returns 0 when empty. */
 int sp_inject_pop(sp_inject *q, uint64_t *out);
-/* Owner only: the next value without taking it. Returns 0 when empty. */
-int sp_inject_peek(sp_inject *q, uint64_t *out);
+/* Approximate (claimed but unpublished cells count), any thread. */
 uint64_t sp_inject_len(const sp_inject *q);
 
 #endif

@@ -5,11 +5,15 @@
  */
 #include "spindle/spindle.h"
 
+#include <assert.h>
 #include <jni.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #define SP_SET(h) ((sp_set *)(intptr_t)(h))
+/* Debug builds only: Java validates indices before calling; a bad one here is a Java-side bug. */
+#define ASSERT_SCHED(h, s) assert((h) != 0 && (uint32_t)(s) < sp_count(SP_SET(h)))
+#define ASSERT_PRIO(p) assert((uint32_t)(p) < SP_NPRIO)
 #define FN(name) Java_dev_spindle_internal_nativebridge_SpindleNative_##name
 
 JNIEXPORT jint JNICALL FN(abiVersion)(JNIEnv *env, jclass cls)
@@ -40,6 +44,8 @@ JNIEXPORT void JNICALL FN(pushLocal)(JNIEnv *env, jclass cls, jlong h, jint s, j
 {
     (void)env;
     (void)cls;
+    ASSERT_SCHED(h, s);
+    ASSERT_PRIO(prio);
     sp_push_local(SP_SET(h), (uint32_t)s, (uint32_t)pid, (uint32_t)prio);
 }
 
@@ -47,6 +53,8 @@ JNIEXPORT void JNICALL FN(pushRemote)(JNIEnv *env, jclass cls, jlong h, jint s, 
 {
     (void)env;
     (void)cls;
+    ASSERT_SCHED(h, s);
+    ASSERT_PRIO(prio);
     sp_push_remote(SP_SET(h), (uint32_t)s, (uint32_t)pid, (uint32_t)prio);
 }
 
@@ -54,6 +62,7 @@ JNIEXPORT jint JNICALL FN(next)(JNIEnv *env, jclass cls, jlong h, jint s, jboole
 {
     (void)env;
     (void)cls;
+    ASSERT_SCHED(h, s);
     return (jint)sp_next(SP_SET(h), (uint32_t)s, steal ? 1 : 0);
 }
 
@@ -61,6 +70,7 @@ JNIEXPORT jboolean JNICALL FN(park)(JNIEnv *env, jclass cls, jlong h, jint s, jl
 {
     (void)env;
     (void)cls;
+    ASSERT_SCHED(h, s);
     return sp_park(SP_SET(h), (uint32_t)s, (int64_t)timeout_ns) ? JNI_TRUE : JNI_FALSE;
 }
 
@@ -68,6 +78,7 @@ JNIEXPORT void JNICALL FN(unpark)(JNIEnv *env, jclass cls, jlong h, jint s)
 {
     (void)env;
     (void)cls;
+    ASSERT_SCHED(h, s);
     sp_unpark(SP_SET(h), (uint32_t)s);
 }
 
@@ -75,6 +86,9 @@ JNIEXPORT void JNICALL FN(setOnline)(JNIEnv *env, jclass cls, jlong h, jint n)
 {
     (void)env;
     (void)cls;
+    if (n < 1) {
+        n = 1; /* a negative n cast to uint32_t would mean "all online" */
+    }
     sp_set_online(SP_SET(h), (uint32_t)n);
 }
 
@@ -89,6 +103,8 @@ JNIEXPORT jlong JNICALL FN(queueLength)(JNIEnv *env, jclass cls, jlong h, jint s
 {
     (void)env;
     (void)cls;
+    ASSERT_SCHED(h, s);
+    ASSERT_PRIO(prio);
     return (jlong)sp_queue_length(SP_SET(h), (uint32_t)s, (uint32_t)prio);
 }
 
@@ -114,9 +130,10 @@ JNIEXPORT jintArray JNICALL FN(allowedCpus)(JNIEnv *env, jclass cls)
     if (n < 0) {
         return NULL;
     }
-    jintArray out = (*env)->NewIntArray(env, n);
+    const jsize len = n < 4096 ? n : 4096; /* sp_allowed_cpus counts all, writes at most max */
+    jintArray out = (*env)->NewIntArray(env, len);
     if (out != NULL) {
-        (*env)->SetIntArrayRegion(env, out, 0, n, (const jint *)buf);
+        (*env)->SetIntArrayRegion(env, out, 0, len, (const jint *)buf);
     }
     return out;
 }

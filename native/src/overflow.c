@@ -11,6 +11,9 @@ int sp_overflow_init(sp_overflow *o)
     o->items = NULL;
     o->head = o->size = o->cap = 0;
     atomic_init(&o->count, 0);
+    for (int p = 0; p < 4; p++) {
+        atomic_init(&o->count_prio[p], 0);
+    }
     return 0;
 }
 
@@ -19,6 +22,14 @@ void sp_overflow_destroy(sp_overflow *o)
     free(o->items);
     o->items = NULL;
     pthread_mutex_destroy(&o->lock);
+}
+
+/* Counts change only under the lock, so a load + store is enough (no RMW). relaxed: the mutex
+ * orders writers; lock-free readers use them as hints or statistics only, and the one reader that
+ * needs more (sp_park's re-check) is ordered by the seq_cst fences of the Dekker (sched_set.c). */
+static void count_add(_Atomic uint64_t *c, int64_t by)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + (uint64_t)by, memory_order_relaxed);
 }
 
 int sp_overflow_push(sp_overflow *o, uint64_t v)
@@ -41,15 +52,16 @@ int sp_overflow_push(sp_overflow *o, uint64_t v)
         }
     }
     o->items[o->head + o->size++] = v;
-    /* seq_cst: counted before the pusher's wake check, and read by the sleeper's re-check (Dekker). */
-    atomic_fetch_add_explicit(&o->count, 1, memory_order_seq_cst);
+    count_add(&o->count_prio[v & 3], 1);
+    count_add(&o->count, 1);
     pthread_mutex_unlock(&o->lock);
     return 1;
 }
 
 int sp_overflow_pop(sp_overflow *o, uint64_t *out)
 {
-    /* relaxed: a hint to skip the lock; the locked section decides. */
+    /* relaxed: a hint to skip the lock; the locked section decides. A push this misses is found
+     * by the owner's next call or by sp_park's fenced re-check. */
     if (atomic_load_explicit(&o->count, memory_order_relaxed) == 0) {
         return 0;
     }
@@ -58,19 +70,26 @@ int sp_overflow_pop(sp_overflow *o, uint64_t *out)
         pthread_mutex_unlock(&o->lock);
         return 0;
     }
-    *out = o->items[o->head++];
+    const uint64_t v = o->items[o->head++];
     o->size--;
     if (o->size == 0) {
         o->head = 0;
     }
-    /* relaxed: the mutex orders it with pushes; readers only use it as a hint or statistic. */
-    atomic_fetch_sub_explicit(&o->count, 1, memory_order_relaxed);
+    count_add(&o->count_prio[v & 3], -1);
+    count_add(&o->count, -1);
     pthread_mutex_unlock(&o->lock);
+    *out = v;
     return 1;
 }
 
 uint64_t sp_overflow_len(const sp_overflow *o)
 {
-    /* seq_cst: part of the sleep re-check. */
-    return atomic_load_explicit(&((sp_overflow *)o)->count, memory_order_seq_cst);
+    /* relaxed: a statistic, or (in sp_park) ordered by the caller's seq_cst fence. */
+    return atomic_load_explicit(&((sp_overflow *)o)->count, memory_order_relaxed);
+}
+
+uint64_t sp_overflow_len_prio(const sp_overflow *o, uint32_t prio)
+{
+    /* relaxed: a statistic. */
+    return atomic_load_explicit(&((sp_overflow *)o)->count_prio[prio & 3], memory_order_relaxed);
 }

@@ -1,8 +1,8 @@
 /*
  * Overflow list: where entries go when a ring or the inject queue is full, so nothing is ever
  * dropped. A mutex-protected growable FIFO: it is the rare path (thousands of runnable processes
- * woken onto one scheduler at once), and a lock keeps it obviously correct. `count` lets the
- * hot path skip the lock when it is empty.
+ * woken onto one scheduler at once), and a lock keeps it obviously correct. The atomic counts let
+ * the hot path skip the lock when it is empty and let sp_queue_length read it without locking.
  */
 #ifndef SP_OVERFLOW_H
 #define SP_OVERFLOW_H
@@ -12,12 +12,14 @@
 #include <pthread.h>
 
 typedef struct sp_overflow {
-    pthread_mutex_t lock;
-    uint64_t *items; /* value = pid << 2 | prio */
+    SP_ALIGNED pthread_mutex_t lock;
+    uint64_t *items; /* value = pid << 2 | prio; guarded by lock */
     size_t head;
     size_t size;
     size_t cap;
-    _Atomic uint64_t count;
+    /* Written under lock, read without it (hints and statistics). */
+    SP_ALIGNED _Atomic uint64_t count;
+    _Atomic uint64_t count_prio[4];
 } sp_overflow;
 
 int sp_overflow_init(sp_overflow *o);
@@ -26,6 +28,8 @@ void sp_overflow_destroy(sp_overflow *o);
 int sp_overflow_push(sp_overflow *o, uint64_t v);
 /* Any thread. Returns 0 when empty. */
 int sp_overflow_pop(sp_overflow *o, uint64_t *out);
+/* Approximate, any thread, no lock. */
 uint64_t sp_overflow_len(const sp_overflow *o);
+uint64_t sp_overflow_len_prio(const sp_overflow *o, uint32_t prio);
 
 #endif

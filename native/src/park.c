@@ -12,6 +12,13 @@ static long futex(_Atomic uint32_t *addr, int op, uint32_t val, const struct tim
     return syscall(SYS_futex, (uint32_t *)addr, op, val, timeout, NULL, 0);
 }
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 void sp_parker_init(sp_parker *p)
 {
     atomic_init(&p->permit, 0);
@@ -23,16 +30,31 @@ int sp_parker_park(sp_parker *p, int64_t timeout_ns)
     if (atomic_exchange_explicit(&p->permit, 0, memory_order_acquire) == 1) {
         return 0;
     }
-    struct timespec ts;
-    struct timespec *tsp = NULL;
-    if (timeout_ns >= 0) {
-        ts.tv_sec = (time_t)(timeout_ns / 1000000000LL);
-        ts.tv_nsec = (long)(timeout_ns % 1000000000LL);
-        tsp = &ts;
+    if (timeout_ns == 0) {
+        return 0; /* a poll: nothing pending, and no sleep asked for */
     }
-    /* The kernel compares permit with 0 atomically with going to sleep: an unpark in between makes
-     * this return EAGAIN at once. EINTR and spurious returns are fine: callers re-check. */
-    futex(&p->permit, FUTEX_WAIT_PRIVATE, 0, tsp);
+    const int64_t deadline = timeout_ns > 0 ? mono_ns() + timeout_ns : 0;
+    for (;;) {
+        struct timespec ts;
+        struct timespec *tsp = NULL;
+        if (timeout_ns > 0) {
+            const int64_t left = deadline - mono_ns();
+            if (left <= 0) {
+                break;
+            }
+            ts.tv_sec = (time_t)(left / 1000000000LL);
+            ts.tv_nsec = (long)(left % 1000000000LL);
+            tsp = &ts; /* FUTEX_WAIT: relative, measured on CLOCK_MONOTONIC */
+        }
+        /* The kernel compares permit with 0 atomically with going to sleep: an unpark in between
+         * makes this return EAGAIN at once. */
+        futex(&p->permit, FUTEX_WAIT_PRIVATE, 0, tsp);
+        /* relaxed: only decides whether to sleep again (EINTR, spurious wake-ups, a timeout cut
+         * short); the exchange below is what synchronises with the unparker. */
+        if (atomic_load_explicit(&p->permit, memory_order_relaxed) != 0) {
+            break;
+        }
+    }
     /* acquire: as above; consume whatever permit woke us so the next park sleeps. */
     atomic_exchange_explicit(&p->permit, 0, memory_order_acquire);
     return 1;

@@ -87,7 +87,9 @@ uint32_t sp_ring_steal_half(sp_ring *r, uint32_t *out, uint32_t max)
 
 uint64_t sp_ring_len(const sp_ring *r)
 {
-    /* relaxed: a statistic; head first so the difference is never negative by more than races allow. */
+    /* relaxed: a statistic, or ordered by the caller's seq_cst fence (sp_park's re-check,
+     * sp_push_local's wake rule). Two relaxed loads are not ordered with each other, so the tail
+     * may be older than the head: the guard below reads that as empty. */
     const uint64_t h = atomic_load_explicit(&((sp_ring *)r)->head, memory_order_relaxed);
     const uint64_t t = atomic_load_explicit(&((sp_ring *)r)->tail, memory_order_relaxed);
     return t > h ? t - h : 0;

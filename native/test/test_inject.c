@@ -1,6 +1,7 @@
 /* Four producers push numbered items to one scheduler through sp_push_remote; its owner takes them
- * with sp_next. Large queues: per-producer FIFO must hold. Tiny queues (overflow forced): no loss,
- * no duplication. */
+ * with sp_next. Queues large enough that nothing can overflow (inject and ring both hold all
+ * 4 x per): per-producer FIFO must hold. Tiny queues (overflow forced): no loss, no duplication,
+ * and the overflow counter shows the spill path was taken. */
 #include "check.h"
 #include "spindle/spindle.h"
 
@@ -58,18 +59,24 @@ static void run(uint32_t local_cap, uint32_t inject_cap, int check_order)
     CHECK(sp_next(set, 0, 0) == -1, "extra entries");
     const sp_counters *c = sp_counters_of(set);
     CHECK((long)atomic_load(&c[0].executed) == PRODUCERS * per, "executed counter");
+    CHECK((long)atomic_load(&c[0].injected) == PRODUCERS * per, "injected counter");
+    if (check_order) {
+        CHECK(atomic_load(&c[0].overflowed) == 0, "overflowed %llu: the FIFO run must not spill",
+              (unsigned long long)atomic_load(&c[0].overflowed));
+    } else {
+        CHECK(atomic_load(&c[0].overflowed) > 0, "tiny queues never spilled: the overflow path went untested");
+    }
     sp_destroy(set);
 }
 
 int main(void)
 {
-    watchdog(100);
-    per = scaled(200000); /* 4 x 200k fits the 1M inject queue: no overflow, so FIFO must hold */
-    if (per > 0xFFFFFF) {
-        per = 0xFFFFFF;
-    }
-    run(1u << 16, 1u << 20, 1);
+    watchdog(50);
+    /* 4 x 250k at most fits the 1M inject queue and the 1M ring: no overflow, so FIFO must hold. */
+    per = scaled(200000) < 250000 ? scaled(200000) : 250000;
+    run(1u << 20, 1u << 20, 1);
     printf("inject: %d producers x %ld, per-producer FIFO: ok\n", PRODUCERS, per);
+    per = scaled(200000) < 0xFFFFFF ? scaled(200000) : 0xFFFFFF;
     run(4, 4, 0);
     printf("inject: tiny queues, overflow forced, no loss/duplication: ok\n");
     return 0;
