@@ -22,8 +22,9 @@ import org.agrona.concurrent.IdleStrategy;
  * way or exits, and requeue or park it. With nothing to run it idles by the node's
  * {@link IdleMode}.
  *
- * <p>Inside a process {@code Thread.currentThread()} is this thread (a continuation runs on its
- * carrier), which is how {@link #current()} finds the running process without a ThreadLocal.
+ * <p>Code inside a process finds its process through the mounted continuation and its scheduler
+ * through the control block's {@code scheduler} field, never through {@code Thread.currentThread()}
+ * (see {@link ProcessContinuation}).
  */
 public final class Scheduler extends Thread
 {
@@ -56,7 +57,6 @@ public final class Scheduler extends Thread
     /** Processes taken from the LIFO slot in a row before the run queues get a turn (Tokio: 3). */
     static final int LIFO_MAX_STREAK = 3;
 
-    ControlBlock current;
     private long sliceStart;
     // The LIFO slot: the process most recently woken by a message sent from this scheduler runs
     // next, from a plain field, without a run-queue round trip (Tokio's LIFO slot, Go's runnext).
@@ -451,7 +451,6 @@ public final class Scheduler extends Thread
 
     private void run(final ControlBlock p)
     {
-        current = p;
         sliceStart = 0;
         p.scheduler = this;
         p.home = id;
@@ -477,7 +476,6 @@ public final class Scheduler extends Thread
         {
             c.run();
         }
-        current = null;
         p.reductions += reductions - p.budget;
         if (c.isDone())
         {
