@@ -1,8 +1,8 @@
 package dev.spindle;
 
+import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
-import dev.spindle.internal.scheduler.RunQueueSet;
 import dev.spindle.internal.scheduler.Scheduler;
 import dev.spindle.internal.scheduler.Schedulers;
 

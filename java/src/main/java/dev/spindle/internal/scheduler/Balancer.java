@@ -1,5 +1,6 @@
 package dev.spindle.internal.scheduler;
 
+import dev.spindle.internal.runqueue.RunQueueSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;

@@ -1,5 +1,6 @@
 package dev.spindle.internal.scheduler;
 
+import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.IdleMode;
 import dev.spindle.internal.jfr.JfrSupport;
 import dev.spindle.internal.jfr.LongScheduleEvent;

@@ -1,5 +1,8 @@
 package dev.spindle.internal.scheduler;
 
+import dev.spindle.internal.runqueue.JavaRunQueueSet;
+import dev.spindle.internal.runqueue.NativeRunQueueSet;
+import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.NodeClosedException;
 import dev.spindle.NodeConfig;
 import dev.spindle.Pid;

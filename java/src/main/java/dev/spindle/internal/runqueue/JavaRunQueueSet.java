@@ -1,4 +1,4 @@
-package dev.spindle.internal.scheduler;
+package dev.spindle.internal.runqueue;
 
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;

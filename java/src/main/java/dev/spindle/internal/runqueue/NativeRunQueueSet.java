@@ -1,4 +1,4 @@
-package dev.spindle.internal.scheduler;
+package dev.spindle.internal.runqueue;
 
 import dev.spindle.internal.nativebridge.NativeLibrary;
 import dev.spindle.internal.nativebridge.SpindleNative;

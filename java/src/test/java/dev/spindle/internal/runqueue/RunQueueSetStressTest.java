@@ -1,4 +1,4 @@
-package dev.spindle.internal.scheduler;
+package dev.spindle.internal.runqueue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

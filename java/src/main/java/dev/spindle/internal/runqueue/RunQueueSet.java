@@ -1,4 +1,4 @@
-package dev.spindle.internal.scheduler;
+package dev.spindle.internal.runqueue;
 
 /**
  * The schedulers' run queues: per scheduler, four priority rings (owner pushes, owner and thieves

@@ -1,4 +1,4 @@
-package dev.spindle.internal.scheduler;
+package dev.spindle.internal.runqueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
