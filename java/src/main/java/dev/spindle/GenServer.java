@@ -1,6 +1,6 @@
 package dev.spindle;
 
-import dev.spindle.internal.signals.ProcessExit;
+import dev.spindle.internal.process.ProcessExit;
 
 import java.time.Duration;
 import java.util.Objects;

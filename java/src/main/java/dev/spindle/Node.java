@@ -1,17 +1,14 @@
 package dev.spindle;
 
-import dev.spindle.internal.runqueue.RunQueueSet;
-import dev.spindle.internal.placement.CpuPlan;
-import dev.spindle.internal.placement.Topology;
-import dev.spindle.internal.scheduler.Scheduler;
-import dev.spindle.internal.scheduler.Schedulers;
+import dev.spindle.internal.runtime.Deadlines;
+import dev.spindle.internal.runtime.NodeRuntime;
+import dev.spindle.internal.runtime.SchedulerFigures;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import dev.spindle.internal.process.ControlBlock;
-import dev.spindle.internal.signals.Signals;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,14 +43,13 @@ public final class Node implements AutoCloseable
 
     private final int id;
     private final NodeConfig config;
-    private final Schedulers schedulers;
+    private final NodeRuntime runtime;
 
     private Node(final NodeConfig config)
     {
-        final CpuPlan plan = CpuPlan.of(config, Topology.allowedCpus());
         this.id = NEXT_ID.getAndIncrement();
         this.config = config;
-        this.schedulers = new Schedulers(id, config, plan, DEFAULT_PROCESS_LIMIT);
+        this.runtime = new NodeRuntime(id, config, DEFAULT_PROCESS_LIMIT);
     }
 
     /**
@@ -77,10 +73,7 @@ public final class Node implements AutoCloseable
      */
     public static Node start(final NodeConfig config)
     {
-        if (config == null)
-        {
-            throw new NullPointerException("config");
-        }
+        Objects.requireNonNull(config, "config");
         return new Node(config);
     }
 
@@ -99,7 +92,7 @@ public final class Node implements AutoCloseable
     /** @return the number of schedulers (online or not). */
     public int schedulers()
     {
-        return schedulers.count();
+        return runtime.schedulerCount();
     }
 
     /**
@@ -108,27 +101,28 @@ public final class Node implements AutoCloseable
      */
     public int schedulersActive()
     {
-        return schedulers.active();
+        return runtime.active();
     }
 
     /** @return the number of schedulers online now. */
     public int schedulersOnline()
     {
-        return schedulers.online();
+        return runtime.online();
     }
 
     /**
      * Takes schedulers {@code n..schedulers()-1} offline, or brings them back online, at run time
      * and under load. Offline schedulers hand every queued process to an online one and sleep; no
-     * message is lost. A process bound to an offline scheduler runs on scheduler
-     * {@code bound % n} until its own is back.
+     * message is lost. A process bound to an offline scheduler runs on another online scheduler
+     * until its own is back.
      *
      * @param n 1..{@link #schedulers()}.
      * @return the previous number online.
+     * @throws NodeClosedException on a closed node.
      */
     public int schedulersOnline(final int n)
     {
-        return schedulers.setOnline(n);
+        return runtime.setOnline(n);
     }
 
     /**
@@ -136,10 +130,11 @@ public final class Node implements AutoCloseable
      *
      * @param body its code.
      * @return its pid.
+     * @throws NodeClosedException on a closed node.
      */
     public Pid spawn(final ProcessBody body)
     {
-        return schedulers.spawn(body, SpawnOptions.defaults());
+        return spawn(body, SpawnOptions.defaults());
     }
 
     /**
@@ -148,10 +143,13 @@ public final class Node implements AutoCloseable
      * @param body    its code.
      * @param options priority and scheduler binding.
      * @return its pid.
+     * @throws NodeClosedException on a closed node.
      */
     public Pid spawn(final ProcessBody body, final SpawnOptions options)
     {
-        return schedulers.spawn(body, options);
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(options, "options");
+        return runtime.spawn(body, options);
     }
 
     /**
@@ -161,10 +159,13 @@ public final class Node implements AutoCloseable
      * @param to      receiver.
      * @param message not null.
      * @throws NullPointerException for a null pid or message.
+     * @throws NodeClosedException  on a closed node.
      */
     public void send(final Pid to, final Object message)
     {
-        schedulers.send(to, message);
+        Objects.requireNonNull(to, "pid");
+        Objects.requireNonNull(message, "message");
+        runtime.send(to, message);
     }
 
     /**
@@ -177,13 +178,13 @@ public final class Node implements AutoCloseable
     public void send(final String name, final Object message)
     {
         Objects.requireNonNull(message, "message");
-        send(Proc.resolve(schedulers.signals().whereis(name), name), message);
+        runtime.send(name, message);
     }
 
     /** @param name a name @return its pid, or null when unknown */
     public Pid whereis(final String name)
     {
-        return schedulers.signals().whereis(name);
+        return runtime.whereis(name);
     }
 
     /**
@@ -195,53 +196,38 @@ public final class Node implements AutoCloseable
     public ProcessInfo info(final Pid pid)
     {
         Objects.requireNonNull(pid, "pid");
-        if (pid.node() != id)
-        {
-            return null;
-        }
-        final ControlBlock cb = schedulers.table().lookup(pid);
-        if (cb == null || cb.isExited() || cb.inbox())
-        {
-            return null;
-        }
-        final Object[] s = Signals.snapshot(cb);
-        final String status = switch (cb.state())
-        {
-            case ControlBlock.RUNNING -> "running";
-            case ControlBlock.WAITING -> "waiting";
-            default -> "runnable";
-        };
-        @SuppressWarnings("unchecked")
-        final ProcessInfo info = new ProcessInfo(pid, status, cb.mailbox.size(), cb.reductions, cb.home,
-            Priority.values()[cb.priority], (List<Pid>)s[0], (List<Pid>)s[1], (List<Pid>)s[2], (String)s[3], (Boolean)s[4]);
-        return info;
+        return runtime.info(pid);
     }
 
-    /** @return sendAfter timers pending in the schedulers' wheels. */
+    /** @return sendAfter and receive timers pending in the schedulers' heaps. */
     public long pendingTimers()
     {
-        return schedulers.pendingTimers();
+        return runtime.pendingTimers();
+    }
+
+    /** @return tasks waiting for a dirty thread ({@link Proc#dirty}); the dirty queue is unbounded. */
+    public int dirtyQueued()
+    {
+        return runtime.dirtyQueued();
     }
 
     /**
      * Creates a mailbox with a pid for a plain Java thread, so it can exchange messages with
      * processes.
      *
-     * @return a new inbox; close it when done.
+     * @return a new inbox; close it when done (its table slot is then reused).
+     * @throws IllegalStateException when called inside a process.
+     * @throws NodeClosedException   on a closed node.
      */
     public Inbox inbox()
     {
-        if (Scheduler.currentOrNull() != null)
-        {
-            throw new IllegalStateException("node.inbox() blocks a thread and must not be used inside a process: use Proc.receive()");
-        }
-        return new Inbox(schedulers, schedulers.newInbox());
+        return new Inbox(runtime, runtime.newInbox());
     }
 
     /** @return live processes and inboxes. */
     public int processCount()
     {
-        return schedulers.table().live();
+        return runtime.processCount();
     }
 
     /**
@@ -253,34 +239,27 @@ public final class Node implements AutoCloseable
     public List<Placement> placement()
     {
         final List<Placement> out = new ArrayList<>();
-        for (int i = 0; i < schedulers.count(); i++)
+        for (final SchedulerFigures f : runtime.figures())
         {
-            final Scheduler s = schedulers.scheduler(i);
-            out.add(new Placement(i, s.requestedCpu(), s.observedCpu(), s.drifts(), s.pinError()));
+            out.add(new Placement(f.scheduler(), f.requestedCpu(), f.observedCpu(), f.drifts(), f.pinError()));
         }
         return Collections.unmodifiableList(out);
     }
 
     /**
-     * Counters per scheduler, read without stopping anything: cumulative since start.
+     * Counters per scheduler, read without stopping anything: cumulative since start. After close
+     * the run-queue figures are those captured when the queues were freed.
      *
      * @return one entry per scheduler.
      */
     public List<SchedulerStats> stats()
     {
         final List<SchedulerStats> out = new ArrayList<>();
-        final RunQueueSet q = schedulers.queuesView();
-        for (int i = 0; i < schedulers.count(); i++)
+        for (final SchedulerFigures f : runtime.figures())
         {
-            final Scheduler s = schedulers.scheduler(i);
-            final long[] lengths = new long[4];
-            for (int p = 0; p < 4; p++)
-            {
-                lengths[p] = q.queueLength(i, p);
-            }
-            out.add(new SchedulerStats(i, i < schedulers.online(), lengths, q.counter(i, RunQueueSet.EXECUTED),
-                q.counter(i, RunQueueSet.STOLEN), s.migrations(), s.contextSwitches(), q.counter(i, RunQueueSet.INJECTED),
-                q.counter(i, RunQueueSet.PARKS), q.counter(i, RunQueueSet.WAKEUPS), s.idleNanos()));
+            out.add(new SchedulerStats(f.scheduler(), f.online(), f.queued(), f.executed(), f.stolen(), f.migrations(),
+                f.contextSwitches(), f.injected(), f.parks(), f.wakeups(), f.idleNanos(), f.pushedLocal(), f.overflowed(),
+                f.stealAttempts(), f.timers(), f.stalls(), f.errors(), f.alive()));
         }
         return Collections.unmodifiableList(out);
     }
@@ -290,66 +269,83 @@ public final class Node implements AutoCloseable
      * for each scheduler the fraction of the window it was not idle (running processes, stealing,
      * handling timers). Blocks the caller for the window.
      *
-     * @param window how long to sample.
+     * @param window how long to sample, positive.
      * @return one value in [0, 1] per scheduler.
-     * @throws IllegalStateException when called inside a process (it would block a scheduler).
+     * @throws IllegalStateException    when called inside a process (it would block a scheduler).
+     * @throws IllegalArgumentException for a null, zero or negative window.
      */
-    public double[] utilization(final java.time.Duration window)
+    public double[] utilization(final Duration window)
     {
-        if (Scheduler.currentOrNull() != null)
+        if (window == null || window.isNegative() || window.isZero())
+        {
+            throw new IllegalArgumentException("utilization window must be positive, was " + window);
+        }
+        if (runtime.calledFromAnyScheduler())
         {
             throw new IllegalStateException("node.utilization(window) blocks and must not be called inside a process");
         }
-        final int n = schedulers.count();
+        final int n = runtime.schedulerCount();
         final long[] idle0 = new long[n];
         for (int i = 0; i < n; i++)
         {
-            idle0[i] = schedulers.scheduler(i).idleNanos();
+            idle0[i] = runtime.idleNanos(i);
         }
         final long t0 = System.nanoTime();
-        java.util.concurrent.locks.LockSupport.parkNanos(window.toNanos());
+        java.util.concurrent.locks.LockSupport.parkNanos(Deadlines.nanos(window, "window"));
         final long elapsed = Math.max(1, System.nanoTime() - t0);
         final double[] util = new double[n];
         for (int i = 0; i < n; i++)
         {
-            final long idle = schedulers.scheduler(i).idleNanos() - idle0[i];
+            final long idle = runtime.idleNanos(i) - idle0[i];
             util[i] = Math.min(1.0, Math.max(0.0, 1.0 - (double)idle / elapsed));
         }
         return util;
     }
 
     /**
-     * Stops every scheduler and waits for their threads. Processes still alive are abandoned.
-     * Idempotent.
+     * Stops every scheduler and waits for their threads, at most {@link NodeConfig#closeTimeout()}
+     * for a scheduler busy in a process that never gives way (see {@link #close(Duration)}).
+     * Processes still alive are abandoned; threads waiting in an inbox get
+     * {@link NodeClosedException}. Idempotent.
      *
      * @throws IllegalStateException when called from one of this node's processes.
      */
     @Override
     public void close()
     {
-        final Scheduler s = Scheduler.currentOrNull();
-        if (s != null && schedulers.owns(s))
+        close(config.closeTimeout());
+    }
+
+    /**
+     * As {@link #close()}, with an explicit bound on the wait for schedulers busy in processes that
+     * never give way. Those processes are logged with their stacks and returned; their schedulers'
+     * threads end, and the native run queues are freed, when the processes finish.
+     *
+     * @param timeout how long to wait for busy schedulers.
+     * @return the processes that kept a scheduler busy through the timeout (empty normally, and on
+     * every call after the first).
+     * @throws IllegalStateException when called from one of this node's processes.
+     */
+    public List<Pid> close(final Duration timeout)
+    {
+        final long nanos = Deadlines.nanos(timeout, "timeout");
+        if (runtime.calledFromOwnScheduler())
         {
             throw new IllegalStateException("node.close() called from inside one of its own processes; close it from another thread");
         }
-        schedulers.close();
+        return runtime.close(nanos);
     }
 
     /** @return whether the node is closed. */
     public boolean isClosed()
     {
-        return schedulers.closed();
-    }
-
-    Schedulers core()
-    {
-        return schedulers;
+        return runtime.isClosed();
     }
 
     @Override
     public String toString()
     {
-        return "Node[" + id + ", " + schedulers.count() + " schedulers" + (isClosed() ? ", closed" : "") + "]";
+        return "Node[" + id + ", " + runtime.schedulerCount() + " schedulers" + (isClosed() ? ", closed" : "") + "]";
     }
 
     /**
@@ -385,9 +381,19 @@ public final class Node implements AutoCloseable
      * @param parks           times it slept.
      * @param wakeups         wake-ups sent to it.
      * @param idleNanos       time spent idle.
+     * @param pushedLocal     processes it queued on itself.
+     * @param overflowed      entries that went to its overflow list (a full ring or inject queue).
+     * @param stealAttempts   victims it probed while stealing.
+     * @param timers          timers pending in its heap now.
+     * @param stalls          times the node's monitor saw it stuck in one long call (a process
+     *                        that did not give way for twice the time slice).
+     * @param errors          failures caught in its loop (it kept running).
+     * @param alive           false once its thread died (its work moved to the others).
      */
     public record SchedulerStats(int scheduler, boolean online, long[] queued, long executed, long stolen, long migrations,
-                                 long contextSwitches, long injected, long parks, long wakeups, long idleNanos)
+                                 long contextSwitches, long injected, long parks, long wakeups, long idleNanos,
+                                 long pushedLocal, long overflowed, long stealAttempts, int timers, long stalls, long errors,
+                                 boolean alive)
     {
     }
 }

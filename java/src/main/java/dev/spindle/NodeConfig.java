@@ -24,6 +24,7 @@ public final class NodeConfig
     private final BindPolicy bind;
     private final boolean compaction;
     private final long longScheduleNanos;
+    private final long closeTimeoutNanos;
     private final long timeSliceNanos;
 
     private NodeConfig(final Builder b)
@@ -32,6 +33,7 @@ public final class NodeConfig
         this.bind = b.cpus != null ? BindPolicy.EXPLICIT : !b.pinned ? BindPolicy.UNBOUND : b.bind;
         this.compaction = b.compaction;
         this.longScheduleNanos = b.longScheduleNanos;
+        this.closeTimeoutNanos = b.closeTimeoutNanos;
         this.schedulers = b.schedulers;
         this.cpus = b.cpus;
         this.pinned = b.pinned;
@@ -94,6 +96,15 @@ public final class NodeConfig
         return java.time.Duration.ofNanos(longScheduleNanos);
     }
 
+    /**
+     * @return how long {@link Node#close()} waits for schedulers busy in a process that never gives
+     * way (default 5 s); see {@link Builder#closeTimeout(java.time.Duration)}.
+     */
+    public java.time.Duration closeTimeout()
+    {
+        return java.time.Duration.ofNanos(closeTimeoutNanos);
+    }
+
     /** @return what idle schedulers do. */
     public IdleMode idleStrategy()
     {
@@ -136,6 +147,7 @@ public final class NodeConfig
         private BindPolicy bind = BindPolicy.SPREAD;
         private boolean compaction;
         private long longScheduleNanos = 10_000_000L;
+        private long closeTimeoutNanos = 5_000_000_000L;
         private long timeSliceNanos = 500_000L;
 
         /**
@@ -207,6 +219,24 @@ public final class NodeConfig
                 throw new IllegalArgumentException("longScheduleThreshold must be positive, was " + threshold);
             }
             this.longScheduleNanos = threshold.toNanos();
+            return this;
+        }
+
+        /**
+         * How long {@link Node#close()} waits for a scheduler whose process never gives way (a loop
+         * that calls no runtime method in uninstrumented code, a long native call). After it, close
+         * returns anyway and reports those processes; their scheduler threads end when they finish.
+         *
+         * @param timeout between 0 and 1 hour (default 5 s).
+         * @return this builder.
+         */
+        public Builder closeTimeout(final java.time.Duration timeout)
+        {
+            if (timeout == null || timeout.isNegative() || timeout.compareTo(java.time.Duration.ofHours(1)) > 0)
+            {
+                throw new IllegalArgumentException("closeTimeout must be between 0 and 1 hour, was " + timeout);
+            }
+            this.closeTimeoutNanos = timeout.toNanos();
             return this;
         }
 

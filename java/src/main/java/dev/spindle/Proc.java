@@ -1,14 +1,11 @@
 package dev.spindle;
 
-import dev.spindle.internal.process.ControlBlock;
-import dev.spindle.internal.signals.ProcessExit;
-import dev.spindle.internal.signals.Signal;
-import dev.spindle.internal.signals.Signals;
-import dev.spindle.internal.timer.MessageTimer;
-import dev.spindle.internal.scheduler.Scheduler;
+import dev.spindle.internal.runtime.Deadlines;
+import dev.spindle.internal.runtime.ProcessOps;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
 /**
@@ -16,10 +13,11 @@ import java.util.function.Predicate;
  * with timeouts) and give way. Every method throws {@link IllegalStateException} when called
  * outside a Spindle process.
  *
- * <p>Reductions: {@code send}, {@code receive}, {@code spawn} and {@code yield} each cost one; a
- * process that has spent the node's budget (default 4000) gives way at the next of these calls.
- * {@link #yield()} always gives way. A loop that calls none of them cannot be preempted: the JDK
- * has no continuation preemption.
+ * <p>Reductions: {@code send}, {@code receive}, {@code spawn}, links, monitors, exit signals,
+ * timers and {@code dirty} each cost one; a process that has spent the node's budget (default
+ * 4000), or its time slice, gives way at the next of these calls. {@link #yield()} always gives
+ * way. A loop that calls none of them is preempted only when its classes are instrumented by the
+ * agent (docs/preemption.md).
  */
 public final class Proc
 {
@@ -27,34 +25,10 @@ public final class Proc
     {
     }
 
-    private static ControlBlock self(final String op)
-    {
-        final ControlBlock p = Scheduler.current();
-        if (p == null)
-        {
-            throw new IllegalStateException("Proc." + op + " must be called inside a Spindle process; it was called on thread '" +
-                Thread.currentThread().getName() + "'");
-        }
-        return p;
-    }
-
-    private static void charge(final ControlBlock p)
-    {
-        if (p.signalsPending())
-        {
-            p.mailbox.drainToSaved(p); // a process that only sends still obeys exit signals
-        }
-        final int left = --p.budget;
-        if (left <= 0 || ((left & Scheduler.SLICE_CHECK_MASK) == 0 && ((Scheduler)p.scheduler).sliceExpired()))
-        {
-            Scheduler.yieldNow(p);
-        }
-    }
-
     /** @return the calling process's pid. */
     public static Pid self()
     {
-        return self("self()").pid;
+        return ProcessOps.self("self()").process.pid;
     }
 
     /**
@@ -62,7 +36,7 @@ public final class Proc
      */
     public static int schedulerId()
     {
-        return ((Scheduler)self("schedulerId()").scheduler).index();
+        return ProcessOps.self("schedulerId()").scheduler().index();
     }
 
     /**
@@ -73,9 +47,9 @@ public final class Proc
      */
     public static void send(final Pid to, final Object message)
     {
-        final ControlBlock p = self("send(pid, message)");
-        ((Scheduler)p.scheduler).group().send(to, message);
-        charge(p);
+        Objects.requireNonNull(to, "pid");
+        Objects.requireNonNull(message, "message");
+        ProcessOps.send(ProcessOps.self("send(pid, message)"), to, message);
     }
 
     /**
@@ -98,10 +72,9 @@ public final class Proc
      */
     public static Pid spawn(final ProcessBody body, final SpawnOptions options)
     {
-        final ControlBlock p = self("spawn(body)");
-        final Pid pid = ((Scheduler)p.scheduler).group().spawn(body, options);
-        charge(p);
-        return pid;
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(options, "options");
+        return ProcessOps.spawn(ProcessOps.self("spawn(body)"), body, options, false);
     }
 
     /**
@@ -113,10 +86,7 @@ public final class Proc
     public static Priority setPriority(final Priority priority)
     {
         Objects.requireNonNull(priority, "priority");
-        final ControlBlock p = self("setPriority(priority)");
-        final Priority old = Priority.values()[p.priority];
-        p.priority = priority.ordinal();
-        return old;
+        return ProcessOps.setPriority(ProcessOps.self("setPriority(priority)"), priority);
     }
 
     /**
@@ -129,24 +99,16 @@ public final class Proc
      * @return what the work returned.
      * @throws Exception what the work threw.
      */
-    public static <T> T dirty(final java.util.concurrent.Callable<T> work) throws Exception
+    public static <T> T dirty(final Callable<T> work) throws Exception
     {
-        final ControlBlock p = self("dirty(work)");
-        final T result = ((Scheduler)p.scheduler).group().dirty(p, work);
-        charge(p);
-        return result;
+        Objects.requireNonNull(work, "work");
+        return ProcessOps.dirty(ProcessOps.self("dirty(work)"), work);
     }
 
     /** Gives way to the other runnable processes on this scheduler; always yields. */
     public static void yield()
     {
-        final ControlBlock p = self("yield()");
-        p.budget--;
-        Scheduler.yieldNow(p);
-        if (p.signalsPending())
-        {
-            p.mailbox.drainToSaved(p);
-        }
+        ProcessOps.yield(ProcessOps.self("yield()"));
     }
 
     /**
@@ -156,19 +118,20 @@ public final class Proc
      */
     public static Object receive()
     {
-        return receive(self("receive()"), null, -1);
+        return ProcessOps.receive(ProcessOps.self("receive()"), null, Deadlines.FOREVER);
     }
 
     /**
-     * Waits at most {@code timeout} for the oldest message.
+     * Waits at most {@code timeout} for the oldest message. A timeout of 73 years or more waits
+     * forever.
      *
      * @param timeout {@link Duration#ZERO} only polls.
      * @return the message, or null on timeout.
      */
     public static Object receive(final Duration timeout)
     {
-        final ControlBlock p = self("receive(timeout)");
-        return receive(p, null, nanos(timeout));
+        final long nanos = Deadlines.nanos(timeout, "timeout");
+        return ProcessOps.receive(ProcessOps.self("receive(timeout)"), null, nanos);
     }
 
     /**
@@ -179,8 +142,8 @@ public final class Proc
      */
     public static Object receive(final Predicate<Object> match)
     {
-        final ControlBlock p = self("receive(match)");
-        return receive(p, Objects.requireNonNull(match, "match"), -1);
+        Objects.requireNonNull(match, "match");
+        return ProcessOps.receive(ProcessOps.self("receive(match)"), match, Deadlines.FOREVER);
     }
 
     /**
@@ -192,54 +155,12 @@ public final class Proc
      */
     public static Object receive(final Predicate<Object> match, final Duration timeout)
     {
-        final ControlBlock p = self("receive(match, timeout)");
-        return receive(p, Objects.requireNonNull(match, "match"), nanos(timeout));
-    }
-
-    private static long nanos(final Duration timeout)
-    {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative())
-        {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        return Inbox.saturatedNanos(timeout);
-    }
-
-    private static Object receive(final ControlBlock p, final Predicate<Object> match, final long timeoutNanos)
-    {
-        return receive(p, match, timeoutNanos, 0);
-    }
-
-    private static Object receive(final ControlBlock p, final Predicate<Object> match, final long timeoutNanos, final int skipSaved)
-    {
-        final long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-        for (;;)
-        {
-            final Object m = match == null ? p.mailbox.takeAny(p) : p.mailbox.take(match, skipSaved, p);
-            if (m != null)
-            {
-                charge(p);
-                return m;
-            }
-            if (timeoutNanos == 0)
-            {
-                return null;
-            }
-            if (timeoutNanos > 0 && System.nanoTime() - deadline >= 0)
-            {
-                return null;
-            }
-            ((Scheduler)p.scheduler).waitForMessage(p, deadline);
-        }
+        Objects.requireNonNull(match, "match");
+        final long nanos = Deadlines.nanos(timeout, "timeout");
+        return ProcessOps.receive(ProcessOps.self("receive(match, timeout)"), match, nanos);
     }
 
     // ---- links, exits, monitors (docs/links.md, exits.md, monitors.md) ----
-
-    private static Signals signals(final ControlBlock p)
-    {
-        return ((Scheduler)p.scheduler).group().signals();
-    }
 
     /**
      * Spawns a process linked to the caller, atomically: the link exists before the child runs.
@@ -249,10 +170,8 @@ public final class Proc
      */
     public static Pid spawnLink(final ProcessBody body)
     {
-        final ControlBlock p = self("spawnLink(body)");
-        final Pid pid = ((Scheduler)p.scheduler).group().spawn(body, SpawnOptions.defaults(), p);
-        charge(p);
-        return pid;
+        Objects.requireNonNull(body, "body");
+        return ProcessOps.spawn(ProcessOps.self("spawnLink(body)"), body, SpawnOptions.defaults(), true);
     }
 
     /**
@@ -264,9 +183,7 @@ public final class Proc
     public static void link(final Pid pid)
     {
         Objects.requireNonNull(pid, "pid");
-        final ControlBlock p = self("link(pid)");
-        signals(p).link(p, pid);
-        charge(p);
+        ProcessOps.link(ProcessOps.self("link(pid)"), pid);
     }
 
     /**
@@ -278,9 +195,7 @@ public final class Proc
     public static void unlink(final Pid pid)
     {
         Objects.requireNonNull(pid, "pid");
-        final ControlBlock p = self("unlink(pid)");
-        signals(p).unlink(p, pid);
-        charge(p);
+        ProcessOps.unlink(ProcessOps.self("unlink(pid)"), pid);
     }
 
     /**
@@ -290,8 +205,9 @@ public final class Proc
      */
     public static void exit(final Object reason)
     {
-        self("exit(reason)");
-        throw new ProcessExit(Objects.requireNonNull(reason, "reason"));
+        Objects.requireNonNull(reason, "reason");
+        ProcessOps.self("exit(reason)");
+        throw ProcessOps.exit(reason);
     }
 
     /**
@@ -306,9 +222,7 @@ public final class Proc
     {
         Objects.requireNonNull(pid, "pid");
         Objects.requireNonNull(reason, "reason");
-        final ControlBlock p = self("exit(pid, reason)");
-        signals(p).send(pid, new Signal.ExitSignal(p.pid, reason, false));
-        charge(p);
+        ProcessOps.exit(ProcessOps.self("exit(pid, reason)"), pid, reason);
     }
 
     /**
@@ -319,7 +233,7 @@ public final class Proc
      */
     public static boolean trapExit(final boolean on)
     {
-        return Signals.trapExit(self("trapExit(on)"), on);
+        return ProcessOps.trapExit(ProcessOps.self("trapExit(on)"), on);
     }
 
     /**
@@ -332,11 +246,7 @@ public final class Proc
     public static Ref monitor(final Pid pid)
     {
         Objects.requireNonNull(pid, "pid");
-        final ControlBlock p = self("monitor(pid)");
-        p.marker = p.mailbox.drainToSaved(p); // a receive for this ref need not scan older messages
-        final Ref ref = signals(p).monitor(p, pid);
-        charge(p);
-        return ref;
+        return ProcessOps.monitor(ProcessOps.self("monitor(pid)"), pid);
     }
 
     /**
@@ -361,13 +271,7 @@ public final class Proc
     public static boolean demonitor(final Ref ref, final boolean flush)
     {
         Objects.requireNonNull(ref, "ref");
-        final ControlBlock p = self("demonitor(ref)");
-        final boolean active = signals(p).demonitor(p, ref);
-        if (flush)
-        {
-            p.mailbox.take(m -> m instanceof Down d && d.ref().equals(ref), 0, p);
-        }
-        return active;
+        return ProcessOps.demonitor(ProcessOps.self("demonitor(ref)"), ref, flush);
     }
 
     // ---- names (docs/names.md) ----
@@ -379,8 +283,8 @@ public final class Proc
      */
     public static void register(final String name)
     {
-        final ControlBlock p = self("register(name)");
-        signals(p).register(name, p.pid);
+        final var pc = ProcessOps.self("register(name)");
+        ProcessOps.register(pc, name, pc.process.pid);
     }
 
     /**
@@ -392,20 +296,19 @@ public final class Proc
     public static void register(final String name, final Pid pid)
     {
         Objects.requireNonNull(pid, "pid");
-        final ControlBlock p = self("register(name, pid)");
-        signals(p).register(name, pid);
+        ProcessOps.register(ProcessOps.self("register(name, pid)"), name, pid);
     }
 
     /** @param name a name @return whether it was registered */
     public static boolean unregister(final String name)
     {
-        return signals(self("unregister(name)")).unregister(name);
+        return ProcessOps.unregister(ProcessOps.self("unregister(name)"), name);
     }
 
     /** @param name a name @return its pid, or null when unknown */
     public static Pid whereis(final String name)
     {
-        return signals(self("whereis(name)")).whereis(name);
+        return ProcessOps.whereis(ProcessOps.self("whereis(name)"), name);
     }
 
     /**
@@ -417,17 +320,8 @@ public final class Proc
      */
     public static void send(final String name, final Object message)
     {
-        final ControlBlock p = self("send(name, message)");
-        send(resolve(signals(p).whereis(name), name), message);
-    }
-
-    static Pid resolve(final Pid pid, final String name)
-    {
-        if (pid == null)
-        {
-            throw new IllegalArgumentException("no process registered as '" + name + "'");
-        }
-        return pid;
+        Objects.requireNonNull(message, "message");
+        ProcessOps.send(ProcessOps.self("send(name, message)"), name, message);
     }
 
     // ---- timers and references (docs/timers.md) ----
@@ -435,14 +329,13 @@ public final class Proc
     /** @return a new unique reference; also a receive marker (see {@link #call}). */
     public static Ref makeRef()
     {
-        final ControlBlock p = self("makeRef()");
-        p.marker = p.mailbox.drainToSaved(p);
-        return signals(p).makeRef();
+        return ProcessOps.makeRef(ProcessOps.self("makeRef()"));
     }
 
     /**
-     * Sends {@code message} to {@code pid} after {@code delay}, from this scheduler's timer wheel (no
-     * thread per timer). The timer is dropped if {@code pid} exits first.
+     * Sends {@code message} to {@code pid} after {@code delay}, from this scheduler's timer heap
+     * (no thread per timer). The timer is dropped if {@code pid} exits first. A delay of 73 years
+     * or more never fires.
      *
      * @param delay   how long.
      * @param pid     target.
@@ -452,7 +345,9 @@ public final class Proc
     public static TimerRef sendAfter(final Duration delay, final Pid pid, final Object message)
     {
         Objects.requireNonNull(pid, "pid");
-        return startTimer("sendAfter(delay, pid, message)", delay, pid, message);
+        Objects.requireNonNull(message, "message");
+        final long nanos = Deadlines.nanos(delay, "delay");
+        return ProcessOps.sendAfter(ProcessOps.self("sendAfter(delay, pid, message)"), nanos, pid, null, message);
     }
 
     /**
@@ -467,22 +362,9 @@ public final class Proc
     public static TimerRef sendAfter(final Duration delay, final String name, final Object message)
     {
         Objects.requireNonNull(name, "name");
-        return startTimer("sendAfter(delay, name, message)", delay, name, message);
-    }
-
-    private static TimerRef startTimer(final String op, final Duration delay, final Object target, final Object message)
-    {
         Objects.requireNonNull(message, "message");
-        final long nanos = nanos(delay);
-        final ControlBlock p = self(op);
-        final Scheduler s = (Scheduler)p.scheduler;
-        final MessageTimer timer = s.startTimer(target, message, System.nanoTime() + nanos);
-        if (target instanceof Pid pid)
-        {
-            signals(p).trackTimer(pid, timer); // the target's exit cancels it; a dead target frees it now
-        }
-        charge(p);
-        return new TimerRef(signals(p).makeRef(), timer);
+        final long nanos = Deadlines.nanos(delay, "delay");
+        return ProcessOps.sendAfter(ProcessOps.self("sendAfter(delay, name, message)"), nanos, null, name, message);
     }
 
     /**
@@ -494,17 +376,11 @@ public final class Proc
     public static Duration cancelTimer(final TimerRef timer)
     {
         Objects.requireNonNull(timer, "timer");
-        self("cancelTimer(timer)");
-        final long left = timer.timer.cancel();
-        return left < 0 ? null : Duration.ofNanos(left);
+        ProcessOps.self("cancelTimer(timer)");
+        return ProcessOps.cancelTimer(timer);
     }
 
     // ---- calls (docs/calls.md) ----
-
-    /** The reply to a call, matched by the caller on its ref. */
-    private record Reply(Ref ref, Object value)
-    {
-    }
 
     /**
      * Calls a server: monitors it, sends it a {@link Call}, and waits for the reply matched by
@@ -522,24 +398,8 @@ public final class Proc
     {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(request, "request");
-        final long nanos = nanos(timeout);
-        final ControlBlock p = self("call(server, request, timeout)");
-        final Ref ref = monitor(server);
-        final int mark = p.marker; // everything before it is older than the call: never scanned
-        send(server, new Call(p.pid, ref, request));
-        final Object answer = receive(p, m -> (m instanceof Reply r && r.ref().equals(ref)) || (m instanceof Down d && d.ref().equals(ref)),
-            nanos, mark);
-        if (answer instanceof Down d)
-        {
-            throw new CallFailedException("server " + server + " exited: " + d.reason(), d.reason());
-        }
-        signals(p).demonitor(p, ref);
-        p.mailbox.take(m -> m instanceof Down d && d.ref().equals(ref), mark, p); // flush, from the marker
-        if (answer instanceof Reply r)
-        {
-            return r.value();
-        }
-        throw new CallTimeoutException("no reply from " + server + " within " + timeout + " to " + request);
+        final long nanos = Deadlines.nanos(timeout, "timeout");
+        return ProcessOps.call(ProcessOps.self("call(server, request, timeout)"), server, request, nanos, timeout);
     }
 
     /**
@@ -549,10 +409,14 @@ public final class Proc
      * @param request the request.
      * @param timeout how long to wait.
      * @return the reply.
+     * @throws CallFailedException with {@link Reason#NOPROC} when nobody holds the name.
      */
     public static Object call(final String name, final Object request, final Duration timeout)
     {
-        return call(resolve(whereis(name), name), request, timeout);
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(request, "request");
+        final long nanos = Deadlines.nanos(timeout, "timeout");
+        return ProcessOps.call(ProcessOps.self("call(name, request, timeout)"), name, request, nanos, timeout);
     }
 
     /**
@@ -564,6 +428,7 @@ public final class Proc
     public static void reply(final Call call, final Object value)
     {
         Objects.requireNonNull(call, "call");
-        send(call.from(), new Reply(call.ref(), Objects.requireNonNull(value, "value")));
+        Objects.requireNonNull(value, "value");
+        ProcessOps.reply(ProcessOps.self("reply(call, value)"), call, value);
     }
 }

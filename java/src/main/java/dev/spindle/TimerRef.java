@@ -1,31 +1,11 @@
 package dev.spindle;
 
-import dev.spindle.internal.timer.MessageTimer;
-
 /**
- * A timer started with {@link Proc#sendAfter}; cancel it with {@link Proc#cancelTimer(TimerRef)}.
- * A timer delivers at most once: it is either fired or cancelled, never both.
+ * A running {@code sendAfter} timer, as returned by {@link Proc#sendAfter}: cancel it with
+ * {@link Proc#cancelTimer(TimerRef)}. Only the runtime makes timer references.
  */
-public final class TimerRef
+public interface TimerRef
 {
-    private final Ref ref;
-    final MessageTimer timer;
-
-    TimerRef(final Ref ref, final MessageTimer timer)
-    {
-        this.ref = ref;
-        this.timer = timer;
-    }
-
-    /** @return the timer's reference. */
-    public Ref ref()
-    {
-        return ref;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "TimerRef" + ref;
-    }
+    /** @return the unique reference naming this timer. */
+    Ref ref();
 }

@@ -83,13 +83,13 @@ class CallTest
             {
                 Proc.call("server", 1, T);
             }
-            catch (final IllegalArgumentException e)
+            catch (final CallFailedException e)
             {
-                out.add(e.getMessage());
+                out.add(e.getMessage() + " " + e.reason());
             }
             return out;
         });
-        assertEquals(List.of(10, 12, 42, "timeout", "true stopped", Reason.NOPROC, "no process registered as 'server'"), r);
+        assertEquals(List.of(10, 12, 42, "timeout", "true stopped", Reason.NOPROC, "no process registered as 'server' noproc"), r);
     }
 
     /** A crash while serving fails exactly the callers it had, with the Throwable as reason. */

@@ -26,7 +26,8 @@ class NodeLifecycleTest
     void closeStopsEverySchedulerThread(final RunQueues kind) throws Exception
     {
         final Node node = TestNodes.start(kind, 2);
-        assertEquals(2, spindleThreads(node).size());
+        assertEquals(Set.of("spindle-" + node.id() + "-scheduler-0", "spindle-" + node.id() + "-scheduler-1", "spindle-" + node.id() + "-monitor"),
+            spindleThreads(node).stream().map(Thread::getName).collect(Collectors.toSet()));
         try (Inbox inbox = node.inbox())
         {
             node.spawn(() -> Proc.send(inbox.pid(), "up"));

@@ -14,7 +14,7 @@ import jdk.jfr.Timespan;
 @Name("dev.spindle.LongSchedule")
 @Label("Long Schedule")
 @Category({"Spindle", "Scheduler"})
-@Description("A process ran past the threshold without yielding, waiting or exiting")
+@Description("A process ran past the threshold without yielding, waiting or exiting; reported by the node's monitor while it runs")
 public final class LongScheduleEvent extends Event
 {
     /** The process. */
@@ -27,6 +27,11 @@ public final class LongScheduleEvent extends Event
 
     /** How long it ran. */
     @Label("Ran For")
+    @Description("How long the schedule had run when it was seen (it may run on)")
     @Timespan(Timespan.NANOSECONDS)
     public long ranFor;
+
+    @Label("Process Stack")
+    @Description("The process's frames, sampled while it ran")
+    public String stack;
 }

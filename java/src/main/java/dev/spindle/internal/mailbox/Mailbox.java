@@ -1,7 +1,5 @@
 package dev.spindle.internal.mailbox;
 
-import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Predicate;
@@ -9,17 +7,24 @@ import java.util.function.Predicate;
 /**
  * A process's mailbox: unbounded, FIFO per sender, with selective receive.
  *
- * <p>Two parts. {@code inbound} is an Agrona {@link ManyToOneConcurrentLinkedQueue} (Vyukov's
- * MPSC node queue: a producer pays one atomic exchange, never waits for others or for the
- * consumer; the queue is unbounded, as a mailbox must be). It is created on the first message,
- * because its head and tail are padded to their own cache lines (~250 bytes) and most idle
- * processes never need that. {@code saved} is private to the owner: messages taken from
- * {@code inbound} that a selective receive did not match stay there, in arrival order, and are
- * scanned first by the next receive. docs/mailbox.md has the measurements behind this choice.
+ * <p>Two parts. The <em>inbound</em> part is Vyukov's intrusive MPSC list, inlined in this object
+ * with no padding: a producer allocates one 24-byte node and pays one atomic exchange on
+ * {@code tail} (plus an atomic add on {@code enqueued}, on the same cache line), never waits for
+ * other producers or for the consumer. The mailbox itself is the list's initial stub, so a process
+ * that was never sent anything carries no node and no queue object. The <em>saved</em> part is
+ * private to the owner: messages taken from inbound that a selective receive did not match stay
+ * there, in arrival order, and are scanned first by the next receive. docs/mailbox.md has the
+ * measurements behind this choice.
  *
- * <p>Only the owning process calls the take methods; any thread may {@link #put}.
+ * <p>Threads: any thread may {@link #put}; only the owning process calls the take methods (its
+ * scheduler calls {@link #hasInbound()} for the wake-up check). {@link #depth()} and
+ * {@link #highWater()} are statistics any thread may read.
+ *
+ * <p>Not linearizable, like every Vyukov list: a producer stalled between its exchange and its
+ * link briefly hides the messages put after it; {@link #hasInbound()} then answers true while the
+ * take methods find nothing, and the caller simply looks again.
  */
-public final class Mailbox
+public final class Mailbox extends Link
 {
     /** Takes the signals out of the message stream as the owner dequeues it (see internal/signals). */
     public interface SignalSink
@@ -31,13 +36,18 @@ public final class Mailbox
         boolean consumeSignal(Object item);
     }
 
-    private static final VarHandle INBOUND;
+    private static final VarHandle TAIL;
+    private static final VarHandle ENQUEUED;
+    private static final VarHandle DEQUEUED;
 
     static
     {
         try
         {
-            INBOUND = MethodHandles.lookup().findVarHandle(Mailbox.class, "inbound", ManyToOneConcurrentLinkedQueue.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TAIL = lookup.findVarHandle(Mailbox.class, "tail", Link.class);
+            ENQUEUED = lookup.findVarHandle(Mailbox.class, "enqueued", long.class);
+            DEQUEUED = lookup.findVarHandle(Mailbox.class, "dequeued", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -45,48 +55,87 @@ public final class Mailbox
         }
     }
 
-    private volatile ManyToOneConcurrentLinkedQueue<Object> inbound;
+    // Producers: exchanged by every put. Starts at this mailbox (the stub).
+    @SuppressWarnings("unused")
+    private volatile Link tail = this;
+    // Producers: items ever put (atomic add). Statistics and the depth check only.
+    @SuppressWarnings("unused")
+    private volatile long enqueued;
 
-    // Owner-only ring of saved (unmatched) messages, oldest at savedHead.
+    // Owner only below (dequeued is written opaque so that depth() may read it from anywhere).
+    private Link head = this;
+    @SuppressWarnings("unused")
+    private long dequeued;
+    private int highWater;
     private Object[] saved;
     private int savedHead;
     private int savedSize;
 
     /**
-     * Appends a message. Any thread. The offer's atomic exchange on the queue's tail is
-     * sequentially consistent; the caller's following volatile read of the process state is what
-     * makes "put, then check WAITING" and "set WAITING, then check {@link #hasInbound()}" a Dekker
-     * pair that never loses a wake-up.
+     * Appends a message. Any thread. The exchange on {@code tail} is a full fence: the caller's
+     * following volatile read of the process state is what makes "put, then check WAITING" and
+     * "set WAITING, then check {@link #hasInbound()}" a Dekker pair that never loses a wake-up.
      *
      * @param message not null.
+     * @return the mailbox depth just after this put (approximate under concurrent takes).
      */
-    public void put(final Object message)
+    public long put(final Object message)
     {
-        ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        if (q == null)
+        final Node n = new Node(message);
+        final Link prev = (Link)TAIL.getAndSet(this, n);
+        prev.linkRelease(n);
+        final long depth = (long)ENQUEUED.getAndAdd(this, 1L) + 1 - (long)DEQUEUED.getOpaque(this);
+        if (depth > highWater)
         {
-            q = createInbound();
+            highWater = (int)Math.min(Integer.MAX_VALUE, depth); // racy max: a statistic
         }
-        q.offer(message);
-    }
-
-    @SuppressWarnings("unchecked")
-    private ManyToOneConcurrentLinkedQueue<Object> createInbound()
-    {
-        final ManyToOneConcurrentLinkedQueue<Object> fresh = new ManyToOneConcurrentLinkedQueue<>();
-        final Object witness = INBOUND.compareAndExchange(this, null, fresh);
-        return witness == null ? fresh : (ManyToOneConcurrentLinkedQueue<Object>)witness;
+        return depth;
     }
 
     /**
-     * @return whether messages arrived that no receive has looked at yet. A volatile read of the
-     * queue's tail, so it may answer true while the newest message is still being linked; a
-     * caller that then finds nothing simply waits again.
+     * @return whether items were put that no take has looked at yet. A volatile read of
+     * {@code tail}: true as soon as a producer's exchange is done, even before it linked its node.
      */
     public boolean hasInbound()
     {
-        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        return q != null && !q.isEmpty();
+        return TAIL.getVolatile(this) != head;
+    }
+
+    /** @return messages put and not yet taken or dropped (saved ones included). Any thread. */
+    public long depth()
+    {
+        return Math.max(0, (long)ENQUEUED.getOpaque(this) - (long)DEQUEUED.getOpaque(this));
+    }
+
+    /** @return the largest depth seen by a put so far (racy, a statistic). Any thread. */
+    public int highWater()
+    {
+        return highWater;
+    }
+
+    /** Owner: the next raw inbound item, or null when none is linked yet. */
+    private Object poll()
+    {
+        final Link h = head;
+        final Link n = h.nextAcquire();
+        if (n == null)
+        {
+            return null;
+        }
+        head = n;
+        // Plain stores: only the consumer reads a link behind head. The stub (this mailbox) is never
+        // linked again (tail left it for good); a dead node is self-linked so that an old-generation
+        // copy of it keeps no younger node alive.
+        h.next = h == this ? null : h;
+        final Node node = (Node)n;
+        final Object v = node.value;
+        node.value = null;
+        return v;
+    }
+
+    private void countTaken()
+    {
+        DEQUEUED.setOpaque(this, (long)DEQUEUED.get(this) + 1);
     }
 
     /**
@@ -115,57 +164,67 @@ public final class Mailbox
                 saved[savedHead] = null;
                 savedHead = (savedHead + 1) & (saved.length - 1);
                 savedSize--;
+                countTaken();
                 return m;
             }
-            final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-            final Object m = q == null ? null : q.poll();
-            if (m == null || sink == null || !sink.consumeSignal(m))
+            final Object m = poll();
+            if (m == null)
             {
+                return null;
+            }
+            if (sink == null || !sink.consumeSignal(m))
+            {
+                countTaken();
                 return m;
             }
+            countTaken(); // a signal: handled, not a message
         }
     }
 
     /**
-     * Owner only: moves everything in inbound to the saved list (handling signals), e.g. to set a
-     * receive marker after which only newer messages need scanning.
+     * Owner only: moves everything linked in inbound to the saved list (handling signals), e.g. to
+     * set a receive marker after which only newer messages need scanning.
      *
-     * @param sink signal handler.
+     * @param sink signal handler, or null.
      * @return the saved list's size afterwards: messages older than now.
      */
     public int drainToSaved(final SignalSink sink)
     {
-        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        if (q != null)
+        Object m;
+        while ((m = poll()) != null)
         {
-            Object m;
-            while ((m = q.poll()) != null)
+            if (sink != null && sink.consumeSignal(m))
             {
-                if (sink == null || !sink.consumeSignal(m))
-                {
-                    appendSaved(m);
-                }
+                countTaken();
+            }
+            else
+            {
+                saveLast(m);
             }
         }
         return savedSize;
     }
 
     /**
-     * Owner only (and the exit path): the next raw inbound item, signals included.
+     * Owner only (and the exit path): the next raw inbound item, signals included; counted as taken.
      *
      * @return it, or null.
      */
     public Object pollInbound()
     {
-        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        return q == null ? null : q.poll();
+        final Object m = poll();
+        if (m != null)
+        {
+            countTaken();
+        }
+        return m;
     }
 
     /**
      * Owner only: the oldest message that matches, or null. Messages that do not match keep their
      * order for later receives.
      *
-     * @param match    predicate; a throwing predicate leaves the mailbox consistent.
+     * @param match     predicate; a throwing predicate leaves the mailbox consistent.
      * @param skipSaved number of saved messages known not to match (the receive marker): they are
      *                  not scanned again.
      * @return the matching message or null.
@@ -186,27 +245,27 @@ public final class Mailbox
      */
     public Object take(final Predicate<Object> match, final int skipSaved, final SignalSink sink)
     {
-        int i = Math.min(skipSaved, savedSize);
+        int i = Math.min(Math.max(skipSaved, 0), savedSize);
         for (;;)
         {
             for (; i < savedSize; i++)
             {
-                final int slot = (savedHead + i) & (saved.length - 1);
-                final Object m = saved[slot];
+                final Object m = saved[(savedHead + i) & (saved.length - 1)];
                 if (match.test(m))
                 {
                     removeSavedAt(i);
+                    countTaken();
                     return m;
                 }
             }
-            final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-            final Object m = q == null ? null : q.poll();
+            final Object m = poll();
             if (m == null)
             {
                 return null;
             }
             if (sink != null && sink.consumeSignal(m))
             {
+                countTaken();
                 continue; // anything it appended is scanned from index i on
             }
             boolean matched = false;
@@ -218,28 +277,28 @@ public final class Mailbox
             {
                 if (!matched)
                 {
-                    appendSaved(m);
+                    saveLast(m);
                 }
             }
             if (matched)
             {
+                countTaken();
                 return m;
             }
             i = savedSize;
         }
     }
 
-    /** @return number of saved (scanned, unmatched) messages. Owner only. */
-    public int savedSize()
+    /**
+     * Owner only: adds a message behind the saved ones, as if it had just arrived (signals turned
+     * into messages, an Exit or a Down, use this, which keeps them in arrival order).
+     *
+     * @param m the message.
+     */
+    public void appendSaved(final Object m)
     {
-        return savedSize;
-    }
-
-    /** @return approximate number of messages (saved + inbound; inbound counted by walking it). */
-    public int size()
-    {
-        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        return savedSize + (q == null ? 0 : q.size());
+        ENQUEUED.getAndAdd(this, 1L);
+        saveLast(m);
     }
 
     /** Drops every message (the owner exited). Owner only. */
@@ -248,23 +307,14 @@ public final class Mailbox
         saved = null;
         savedHead = 0;
         savedSize = 0;
-        final ManyToOneConcurrentLinkedQueue<Object> q = inbound;
-        if (q != null)
+        while (poll() != null)
         {
-            while (q.poll() != null)
-            {
-                // drain so the nodes can be collected even if the queue is still referenced
-            }
+            // unlink so the nodes are garbage even if this mailbox is still referenced
         }
+        DEQUEUED.setOpaque(this, (long)ENQUEUED.getVolatile(this));
     }
 
-    /**
-     * Owner only: adds a message behind the saved ones (signals turned into messages use this,
-     * which keeps them in arrival order).
-     *
-     * @param m the message.
-     */
-    public void appendSaved(final Object m)
+    private void saveLast(final Object m)
     {
         if (saved == null)
         {

@@ -24,7 +24,7 @@ public final class ProcessTable
 
     private final int node;
     private final int limit;
-    private final AtomicReferenceArray<AtomicReferenceArray<ControlBlock>> segments;
+    private final AtomicReferenceArray<AtomicReferenceArray<ProcessHandle>> segments;
     private final AtomicReferenceArray<int[]> serials;
     private final AtomicInteger nextFresh = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
@@ -77,12 +77,6 @@ public final class ProcessTable
         return node;
     }
 
-    /** @return the configured process limit. */
-    public int limit()
-    {
-        return limit;
-    }
-
     /** @return processes and inboxes alive now. */
     public int live()
     {
@@ -131,33 +125,44 @@ public final class ProcessTable
      *
      * @param cb the block.
      */
-    public void publish(final ControlBlock cb)
+    public void publish(final ProcessHandle cb)
     {
         segment(cb.index >>> SEGMENT_BITS).setRelease(cb.index & SEGMENT_MASK, cb);
     }
 
     /**
-     * @param index table index from a run queue.
+     * @param index table index.
      * @return the block, or null.
      */
-    public ControlBlock get(final int index)
+    public ProcessHandle get(final int index)
     {
-        final AtomicReferenceArray<ControlBlock> seg = segments.getAcquire(index >>> SEGMENT_BITS);
+        final AtomicReferenceArray<ProcessHandle> seg = segments.getAcquire(index >>> SEGMENT_BITS);
         return seg == null ? null : seg.getAcquire(index & SEGMENT_MASK);
+    }
+
+    /**
+     * For the scheduler that dequeued {@code index}: run queues hold processes only, never inboxes.
+     *
+     * @param index table index from a run queue.
+     * @return the process, or null if it has exited meanwhile (a stale entry).
+     */
+    public Process process(final int index)
+    {
+        return get(index) instanceof Process p ? p : null;
     }
 
     /**
      * @param pid a pid of this node (checked by the caller).
      * @return the live block for exactly this pid, or null if it exited or never existed.
      */
-    public ControlBlock lookup(final Pid pid)
+    public ProcessHandle lookup(final Pid pid)
     {
         final int index = pid.index();
         if (index < 0 || index >= limit)
         {
             return null;
         }
-        final ControlBlock cb = get(index);
+        final ProcessHandle cb = get(index);
         return cb != null && cb.pid.serial() == pid.serial() ? cb : null;
     }
 
@@ -165,17 +170,24 @@ public final class ProcessTable
      * Frees a slot; its serial is bumped before the index is reused.
      *
      * @param cb   the exited block.
-     * @param free the calling scheduler's free list, or null (the index is then not reused).
+     * @param free the calling scheduler's free list, or null to return the index to the shared list.
      */
-    public void release(final ControlBlock cb, final FreeList free)
+    public void release(final ProcessHandle cb, final FreeList free)
     {
         final int index = cb.index;
-        final AtomicReferenceArray<ControlBlock> seg = segment(index >>> SEGMENT_BITS);
+        final AtomicReferenceArray<ProcessHandle> seg = segment(index >>> SEGMENT_BITS);
         seg.compareAndSet(index & SEGMENT_MASK, cb, null);
         final int[] serialSeg = serialSegment(index >>> SEGMENT_BITS);
         serialSeg[index & SEGMENT_MASK]++;
         live.decrementAndGet();
-        if (free != null)
+        if (free == null)
+        {
+            synchronized (shared)
+            {
+                shared.push(index); // inboxes and plain-thread releases: reusable by anyone
+            }
+        }
+        else
         {
             free.push(index);
             if (free.size() > SPILL_AT)
@@ -210,13 +222,13 @@ public final class ProcessTable
         }
     }
 
-    private AtomicReferenceArray<ControlBlock> segment(final int s)
+    private AtomicReferenceArray<ProcessHandle> segment(final int s)
     {
-        AtomicReferenceArray<ControlBlock> seg = segments.getAcquire(s);
+        AtomicReferenceArray<ProcessHandle> seg = segments.getAcquire(s);
         if (seg == null)
         {
             seg = new AtomicReferenceArray<>(SEGMENT_SIZE);
-            final AtomicReferenceArray<ControlBlock> witness = segments.compareAndExchange(s, null, seg);
+            final AtomicReferenceArray<ProcessHandle> witness = segments.compareAndExchange(s, null, seg);
             if (witness != null)
             {
                 seg = witness;

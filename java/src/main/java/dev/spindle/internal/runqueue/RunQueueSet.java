@@ -27,6 +27,8 @@ public interface RunQueueSet extends AutoCloseable
     int OVERFLOWED = 6;
     /** Counter: steal victims probed. */
     int STEAL_ATTEMPTS = 7;
+    /** Number of counters. */
+    int COUNTERS = 8;
 
     /**
      * Names the thread that owns scheduler {@code s}, before it starts, so a wake-up sent before

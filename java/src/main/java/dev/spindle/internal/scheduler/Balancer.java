@@ -1,6 +1,7 @@
 package dev.spindle.internal.scheduler;
 
 import dev.spindle.internal.runqueue.RunQueueSet;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -34,39 +35,30 @@ final class Balancer
 
     private final Schedulers group;
     private final RunQueueSet queues;
+    private final ActiveSet active;
     private final boolean compaction;
     private final AtomicBoolean checking = new AtomicBoolean();
     private final AtomicIntegerArray emigrateTo;
     private final AtomicLongArray limit;
-    private final long[] lastIdle;
+    private final long[] lastIdle; // guarded by checking
     private volatile long lastCheck;
-    private volatile int active;
 
-    Balancer(final Schedulers group, final RunQueueSet queues, final int count, final boolean compaction)
+    Balancer(final Schedulers group, final RunQueueSet queues, final ActiveSet active, final boolean compaction)
     {
+        final int count = active.count();
         this.group = group;
         this.queues = queues;
+        this.active = active;
         this.compaction = compaction;
         this.emigrateTo = new AtomicIntegerArray(count);
         this.limit = new AtomicLongArray(count);
         this.lastIdle = new long[count];
-        this.active = count;
-        for (int i = 0; i < count; i++)
-        {
-            emigrateTo.set(i, -1);
-        }
+        clearPaths();
     }
 
-    /** @return schedulers carrying work: the online count, or fewer under compaction. */
-    int active()
+    /** The online count changed: paths are cleared (compaction restarts from it in ActiveSet). */
+    void clearPaths()
     {
-        return active;
-    }
-
-    /** The online count changed: compaction restarts from it, paths are cleared. */
-    void onlineChanged(final int online)
-    {
-        active = online;
         for (int i = 0; i < emigrateTo.length(); i++)
         {
             emigrateTo.set(i, -1);
@@ -80,7 +72,7 @@ final class Balancer
     int emigrationTarget(final int s)
     {
         final int to = emigrateTo.getOpaque(s);
-        if (to < 0 || to >= active)
+        if (to < 0 || !active.usable(to))
         {
             return -1;
         }
@@ -109,7 +101,7 @@ final class Balancer
         {
             final long elapsed = now - lastCheck;
             lastCheck = now;
-            final int n = active;
+            final int n = active.active();
             final long[] len = new long[n];
             long sum = 0;
             for (int i = 0; i < n; i++)
@@ -157,26 +149,17 @@ final class Balancer
 
     private void compact(final long elapsed)
     {
-        final int online = group.online();
+        final int n = active.active();
         double busy = 0;
         for (int i = 0; i < lastIdle.length; i++)
         {
-            final long idle = group.scheduler(i).idleNanos();
-            if (i < active)
+            final long idle = group.scheduler(i).counters().idleNanos();
+            if (i < n)
             {
                 busy += Math.max(0.0, 1.0 - (double)(idle - lastIdle[i]) / Math.max(1, elapsed));
             }
             lastIdle[i] = idle;
         }
-        final int want = Math.max(1, Math.min(online, (int)Math.ceil(busy / COMPACT_TARGET)));
-        if (want != active)
-        {
-            active = want;
-            queues.setOnline(want);
-            for (int i = 0; i < online; i++)
-            {
-                queues.unpark(i);
-            }
-        }
+        active.setWish(Math.max(1, (int)Math.ceil(busy / COMPACT_TARGET))); // ActiveSet clamps to online
     }
 }

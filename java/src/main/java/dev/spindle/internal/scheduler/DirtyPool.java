@@ -1,6 +1,6 @@
 package dev.spindle.internal.scheduler;
 
-import dev.spindle.internal.process.ControlBlock;
+import dev.spindle.internal.process.Process;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Threads for blocking or long native work ({@code Proc.dirty}), so scheduler threads never block
  * on I/O. One pool per node (the BEAM has separate dirty CPU and dirty I/O pools; one pool sized
- * max(2, schedulers) plus an unbounded queue serves both here). The calling process waits like in
+ * max(2, schedulers) plus an unbounded queue serves both here: a process waiting for dirty work
+ * already holds its own place, and refusing work would only move the queue into the callers).
+ * {@code node.stats()} shows the queue and the busy threads, so growth is visible. The calling process waits like in
  * a receive and is woken on its last scheduler when the work is done.
  */
 final class DirtyPool
@@ -25,7 +27,7 @@ final class DirtyPool
         final AtomicInteger n = new AtomicInteger();
         executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r ->
         {
-            final Thread t = new Thread(group.threadGroup(), r, "spindle-" + group.nodeId() + "-dirty-" + n.getAndIncrement());
+            final Thread t = new Thread(r, "spindle-" + group.nodeId() + "-dirty-" + n.getAndIncrement());
             t.setDaemon(true);
             return t;
         });
@@ -35,14 +37,14 @@ final class DirtyPool
     /** A unit of dirty work and its outcome, handed back to the waiting process. */
     static final class Task<T> implements Runnable
     {
-        private final ControlBlock process;
+        private final Process process;
         private final Callable<T> work;
         private final Schedulers group;
         T result;
         Throwable failure;
         volatile boolean done;
 
-        Task(final ControlBlock process, final Callable<T> work, final Schedulers group)
+        Task(final Process process, final Callable<T> work, final Schedulers group)
         {
             this.process = process;
             this.work = work;
@@ -61,19 +63,25 @@ final class DirtyPool
                 failure = t;
             }
             done = true;                     // volatile: publishes result/failure
-            process.setWakeFlag();          // volatile, then tryWake reads the state: Dekker with the scheduler
+            process.setWakeFlagVolatile();  // then tryWake reads the state: Dekker with the scheduler
             if (process.tryWake())
             {
-                group.wakeFromOutside(process);
+                group.wakeFromOutside(process); // through the gate: a no-op once the node is closed
             }
         }
     }
 
-    <T> Task<T> submit(final ControlBlock p, final Callable<T> work)
+    <T> Task<T> submit(final Process p, final Callable<T> work)
     {
         final Task<T> task = new Task<>(p, work, group);
         executor.execute(task);
         return task;
+    }
+
+    /** @return {queued tasks, threads running one} (statistics). */
+    int[] load()
+    {
+        return new int[] {executor.getQueue().size(), executor.getActiveCount()};
     }
 
     void shutdown()

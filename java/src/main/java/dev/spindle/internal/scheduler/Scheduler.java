@@ -1,140 +1,123 @@
 package dev.spindle.internal.scheduler;
 
-import dev.spindle.internal.runqueue.RunQueueSet;
-import dev.spindle.IdleMode;
 import dev.spindle.internal.jfr.JfrSupport;
 import dev.spindle.internal.jfr.LongScheduleEvent;
 import dev.spindle.internal.jfr.SchedulerStateEvent;
 import dev.spindle.internal.placement.Topology;
-import dev.spindle.internal.process.ControlBlock;
-import dev.spindle.internal.process.ProcessContinuation;
+import dev.spindle.internal.process.Process;
 import dev.spindle.internal.process.ProcessTable;
-import dev.spindle.internal.timer.MessageTimer;
-import dev.spindle.internal.timer.MessageTimers;
-import dev.spindle.internal.timer.ReceiveTimers;
+import dev.spindle.internal.runqueue.RunQueueSet;
+import dev.spindle.internal.timer.TimerHeap;
 import jdk.internal.vm.Continuation;
 import net.openhft.affinity.Affinity;
-import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * One scheduler thread. Its round: expire due receive timers, take the next process from its run
- * queues (inject queue drained first, then by priority, then steal), run it until it waits, gives
- * way or exits, and requeue or park it. With nothing to run it idles by the node's
- * {@link IdleMode}.
+ * One scheduler: its loop, and the owner-only state the loop needs. A round: expire due timers,
+ * take the next process (the LIFO slot, then the run queues: inject drained, by priority, then
+ * steal), run it until it waits, gives way or exits, and requeue it; with nothing to run, idle by
+ * the node's {@link IdlePolicy}. Where a process goes afterwards is {@link Placement}'s decision,
+ * carried out by {@link Schedulers}.
  *
- * <p>Code inside a process finds its process through the mounted continuation and its scheduler
- * through the control block's {@code scheduler} field, never through {@code Thread.currentThread()}
- * (see {@link ProcessContinuation}).
+ * <p>Owner-only: the LIFO slot's streak, the slice clock, the expiry scratch space, the free list
+ * of process indices, and the counters' writes. Shared: the timer heap (any thread may cancel or,
+ * when this scheduler is stuck, expire), the LIFO slot itself (the node's monitor may rescue its
+ * entry), and {@code current}/{@code schedules}, which the monitor samples to see a stuck schedule.
+ *
+ * <p>Code inside a process finds its scheduler through its {@link ProcessContinuation}, never
+ * through {@code Thread.currentThread()}.
  */
-public final class Scheduler extends Thread
+public final class Scheduler
 {
-    // BACKOFF: spin for SPIN_NANOS of idleness, then Thread.yield until YIELD_NANOS, then sleep in
-    // the native parker, which a push wakes. Time-based, not count-based: a futex wake costs tens
-    // of microseconds on a VM, and a cross-core request/response must find its peer still
-    // spinning or it pays that on every hop. (Agrona's BackoffIdleStrategy is not used here: its
-    // last phase is parkNanos, which sleeps >= ~50 us on Linux and cannot be woken by new work.)
-    static final long SPIN_NANOS = 100_000L;
-    static final long YIELD_NANOS = 200_000L;
-    private static final int TIMER_POLL_MASK = 63;
+    /** Every 32 reductions the slice's clock is checked (keeps nanoTime off most calls). */
+    static final int SLICE_CHECK_MASK = 31;
+    /** Loop failures in a row after which the thread gives up (and dies loudly). */
+    private static final int MAX_CONSECUTIVE_ERRORS = 100;
+
+    private static final System.Logger LOG = System.getLogger("dev.spindle");
+    private static final VarHandle CURRENT;
+    private static final VarHandle SCHEDULES;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup l = MethodHandles.lookup();
+            CURRENT = l.findVarHandle(Scheduler.class, "current", Process.class);
+            SCHEDULES = l.findVarHandle(Scheduler.class, "schedules", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     final Schedulers group;
     final int id;
     final int cpu;
+    final SchedulerThread thread;
+    final TimerHeap timers = new TimerHeap();
+    final LifoSlot lifo = new LifoSlot();
+    final ProcessTable.FreeList free = new ProcessTable.FreeList();
     private final RunQueueSet queues;
     private final ProcessTable table;
-    final ProcessTable.FreeList free = new ProcessTable.FreeList();
-    final ReceiveTimers timers;
-    final MessageTimers messageTimers;
-    private final IdleMode idleMode;
-    private final IdleStrategy spinPhase;
+    private final IdlePolicy idle;
+    private final SchedulerCounters counters = new SchedulerCounters();
+    private final TimerHeap.Expired expired = new TimerHeap.Expired(64);
     private final int reductions;
     // A slice also ends after this long, so a process doing heavy work between calls gives way.
     private final long sliceNanos;
 
-    /** Every 32 reductions the slice's clock is checked (keeps nanoTime off most calls). */
-    public static final int SLICE_CHECK_MASK = 31;
-
-    /** Processes taken from the LIFO slot in a row before the run queues get a turn (Tokio: 3). */
-    static final int LIFO_MAX_STREAK = 3;
-
     private long sliceStart;
-    // The LIFO slot: the process most recently woken by a message sent from this scheduler runs
-    // next, from a plain field, without a run-queue round trip (Tokio's LIFO slot, Go's runnext).
-    // Owner-only, invisible to thieves: the request/response partner stays on this core.
-    private ControlBlock lifo;
-    private int lifoStreak;
-    private int tick;
-    private volatile int observedCpu = -1;
-    private volatile String pinError;
-    // Statistics: single writer (this thread), read by node.stats() from any thread.
-    volatile long contextSwitches;
-    volatile long migrations;
-    private volatile long idleNanos;
-    private volatile long idleSince;
-    private volatile long drifts;
     private int placementRounds;
     private int balanceRounds;
+    private int consecutiveErrors;
+    @SuppressWarnings("unused") private Process current;   // opaque: the monitor samples it
+    @SuppressWarnings("unused") private long schedules;    // opaque: schedule-ins so far
+    private volatile long longReported; // the schedule number the monitor reported as long
+    private volatile int observedCpu = -1;
+    private volatile String pinError;
 
-    Scheduler(final Schedulers group, final int id, final int cpu)
+    Scheduler(final Schedulers group, final int id, final int cpu, final ThreadGroup threads)
     {
-        super(group.threadGroup(), null, "spindle-" + group.nodeId() + "-scheduler-" + id, 0, false);
-        setDaemon(true);
         this.group = group;
         this.id = id;
         this.cpu = cpu;
         this.queues = group.queues();
         this.table = group.table();
-        this.idleMode = group.config().idleStrategy();
         this.reductions = group.config().reductions();
         this.sliceNanos = group.config().timeSlice().toNanos();
-        this.spinPhase = new BusySpinIdleStrategy();
-        this.timers = new ReceiveTimers(this::requeueTimedOut);
-        this.messageTimers = new MessageTimers(group::deliver);
+        this.idle = new IdlePolicy(group.config().idleStrategy());
+        this.thread = new SchedulerThread(threads, "spindle-" + group.nodeId() + "-scheduler-" + id, this);
     }
 
     /**
-     * @return the scheduler running the calling code, or null on any other thread. Inside a process
-     * this is the process's scheduler field, never {@code Thread.currentThread()}: see
-     * {@link ProcessContinuation} for why.
+     * @param group a node's schedulers.
+     * @return the scheduler of the calling thread if it is one of {@code group}'s, else null. Inside
+     * a process this reads the process's continuation, never {@code Thread.currentThread()}.
      */
-    public static Scheduler currentOrNull()
+    static Scheduler ofCallingThread(final Schedulers group)
     {
-        final ControlBlock p = ProcessContinuation.current();
-        if (p != null)
+        final ProcessContinuation pc = ProcessContinuation.current();
+        final Scheduler s;
+        if (pc != null)
         {
-            return (Scheduler)p.scheduler;
+            s = pc.scheduler;
         }
-        // Not in a continuation: this frame cannot migrate, so the thread is stable.
-        return Thread.currentThread() instanceof Scheduler s ? s : null;
-    }
-
-    /** @return the process running on the calling thread, or null. */
-    public static ControlBlock current()
-    {
-        return ProcessContinuation.current();
-    }
-
-    /**
-     * Called every 32 reductions: the first call of a slice starts its clock, later ones compare.
-     *
-     * @return whether the running process has used up its time slice.
-     */
-    public boolean sliceExpired()
-    {
-        final long now = System.nanoTime();
-        if (sliceStart == 0)
+        else
         {
-            sliceStart = now;
-            return false;
+            // Not in a continuation: this frame cannot migrate, so the thread is stable.
+            s = Thread.currentThread() instanceof SchedulerThread t ? t.scheduler() : null;
         }
-        return now - sliceStart > sliceNanos;
+        return s != null && s.group == group ? s : null;
     }
 
-    /** @return the node's schedulers this one belongs to. */
-    public Schedulers group()
+    /** @return whether the calling thread is some node's scheduler or process (it must not block). */
+    public static boolean onSchedulerThread()
     {
-        return group;
+        return ProcessContinuation.current() != null || Thread.currentThread() instanceof SchedulerThread;
     }
 
     /** @return 0-based scheduler index. */
@@ -143,13 +126,25 @@ public final class Scheduler extends Thread
         return id;
     }
 
+    /** @return the node's schedulers this one belongs to. */
+    public Schedulers group()
+    {
+        return group;
+    }
+
+    /** @return its statistics. */
+    public SchedulerCounters counters()
+    {
+        return counters;
+    }
+
     /** @return the CPU this scheduler was asked to run on, or -1 when unpinned. */
     public int requestedCpu()
     {
         return cpu;
     }
 
-    /** @return the CPU it read back with sched_getcpu after pinning (-1 before start). */
+    /** @return the CPU it read back with sched_getcpu (-1 before start or when unknown). */
     public int observedCpu()
     {
         return observedCpu;
@@ -161,8 +156,49 @@ public final class Scheduler extends Thread
         return pinError;
     }
 
-    @Override
-    public void run()
+    /** @return whether its thread is alive (false before start and after it stopped or died). */
+    public boolean threadAlive()
+    {
+        return thread.isAlive();
+    }
+
+    /** @return timers armed in its heap. */
+    public int pendingTimers()
+    {
+        return timers.size();
+    }
+
+    // ---- what the node's monitor samples ----
+
+    Process currentOpaque()
+    {
+        return (Process)CURRENT.getOpaque(this);
+    }
+
+    long schedulesOpaque()
+    {
+        return (long)SCHEDULES.getOpaque(this);
+    }
+
+    StackTraceElement[] stack()
+    {
+        return thread.getStackTrace();
+    }
+
+    void markLongScheduleReported(final long schedule)
+    {
+        longReported = schedule;
+    }
+
+    // ---- the thread ----
+
+    void start()
+    {
+        thread.start();
+    }
+
+    /** The thread's body: pin, loop until the node stops, and never die silently. */
+    void runThread()
     {
         if (cpu >= 0)
         {
@@ -178,238 +214,175 @@ public final class Scheduler extends Thread
         observedCpu = Topology.currentCpu();
         JfrSupport.refresh();
         group.started(this);
+        Throwable died = null;
         try
         {
             loop();
         }
+        catch (final Throwable t)
+        {
+            died = t;
+        }
         finally
         {
-            group.stopped(this);
+            group.stopped(this, died);
         }
     }
 
     private void loop()
     {
-        final Schedulers group = this.group;
         while (!group.stopping())
         {
-            if (id >= group.active())
+            try
             {
-                offlineRound();
-                continue;
+                round();
+                consecutiveErrors = 0;
             }
-            if ((++placementRounds & 0xFFFF) == 0 && cpu >= 0)
+            catch (final Throwable t)
             {
-                checkPlacement(); // busy schedulers that never sleep are verified too
-            }
-            if ((timers.pending() != 0 || messageTimers.pending() != 0 || messageTimers.hasCancellations()) &&
-                (++tick & TIMER_POLL_MASK) == 0)
-            {
-                pollTimers();
-            }
-            final ControlBlock fromSlot = takeLifo();
-            if (fromSlot != null)
-            {
-                if (idleSince != 0)
+                counters.error();
+                if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS)
                 {
-                    endIdle();
+                    throw t;
                 }
-                run(fromSlot);
-                continue;
+                try
+                {
+                    LOG.log(System.Logger.Level.ERROR, "scheduler " + id + ": error in its loop (it keeps running)", t);
+                }
+                catch (final Throwable ignored)
+                {
+                    // logging failed too (e.g. out of memory): the counter still says it happened
+                }
+            }
+        }
+    }
+
+    private void round()
+    {
+        if (id >= group.active().active())
+        {
+            offlineRound();
+            return;
+        }
+        if ((++placementRounds & 0xFFFF) == 0 && cpu >= 0)
+        {
+            checkPlacement(); // busy schedulers that never sleep are verified too
+        }
+        final long next = timers.nextDeadline();
+        if (next != TimerHeap.NONE)
+        {
+            final long now = System.nanoTime();
+            if (now - next >= 0)
+            {
+                timers.expire(now, expired);
+            }
+        }
+        Process p = lifo.take();
+        if (p == null)
+        {
+            if (lifo.streakSpent())
+            {
+                final Process slot = lifo.takeForQueue();
+                if (slot != null)
+                {
+                    queues.pushLocal(id, slot.index, slot.priorityOpaque()); // behind the others, like anyone
+                }
             }
             final int index = queues.next(id, true);
             if (index >= 0)
             {
-                lifoStreak = 0;
-                final ControlBlock p = table.get(index);
-                if (idleSince != 0)
+                lifo.resetStreak();
+                p = table.process(index);
+                if (p == null)
                 {
-                    endIdle();
+                    return; // a stale entry of a process that exited
                 }
-                if (p != null)
+                final int home = group.placement().forward(p, id);
+                if (home != id && p.boundScheduler >= 0)
                 {
-                    final int home = p.boundScheduler >= 0 ? group.placeTarget(p.boundScheduler) : id;
-                    if (home != id)
-                    {
-                        // A bound process stolen along with others: send it home, it never runs here.
-                        queues.pushRemote(home, index, p.priority);
-                    }
-                    else
-                    {
-                        run(p);
-                    }
+                    // A bound process stolen along with others: it never runs here.
+                    group.enqueueRemote(p, home);
+                    return;
                 }
-                continue;
             }
-            if ((timers.pending() != 0 || messageTimers.pending() != 0 || messageTimers.hasCancellations()) && pollTimers() > 0)
-            {
-                continue;
-            }
-            idle();
         }
-    }
-
-    /**
-     * An offline scheduler runs nothing: it forwards whatever is still queued for it (processes
-     * that were queued before it went offline, wake-ups in flight) to an online scheduler, keeps
-     * expiring the timers it holds, and otherwise sleeps.
-     */
-    private ControlBlock takeLifo()
-    {
-        final ControlBlock p = lifo;
-        if (p == null)
+        if (p != null)
         {
-            return null;
-        }
-        lifo = null;
-        if (lifoStreak < LIFO_MAX_STREAK)
-        {
-            lifoStreak++;
-            return p;
-        }
-        // Streak used up: the slot's process queues behind the others like anyone else.
-        lifoStreak = 0;
-        queues.pushLocal(id, p.index, p.priority);
-        return null;
-    }
-
-    /**
-     * Owner only: a process woken by a message sent from this scheduler. It takes the LIFO slot;
-     * a process already there moves to the run queue. Emigration paths still apply.
-     *
-     * @param p the woken process, RUNNABLE.
-     */
-    void wakeHere(final ControlBlock p)
-    {
-        if (p.boundScheduler < 0 && group.balancer().emigrationTarget(id) >= 0)
-        {
-            pushHere(p);
+            counters.idleEnd();
+            idle.reset();
+            run(p);
             return;
         }
-        final ControlBlock previous = lifo;
-        lifo = p;
-        if (previous != null)
-        {
-            queues.pushLocal(id, previous.index, previous.priority);
-        }
-    }
-
-    private int pollTimers()
-    {
-        final long now = System.nanoTime();
-        return timers.poll(now) + messageTimers.poll(now);
+        idle.idle(this);
     }
 
     /**
-     * In a process: starts a sendAfter timer in this scheduler's wheel.
-     *
-     * @param target   Pid or name.
-     * @param message  the message.
-     * @param deadline System.nanoTime() deadline.
-     * @return the timer.
+     * An offline (or inactive) scheduler runs nothing: it forwards whatever is still queued for it
+     * (processes queued before it went offline, wake-ups in flight) to an active scheduler, keeps
+     * expiring the timers it holds, and otherwise sleeps until woken or its next deadline.
      */
-    public MessageTimer startTimer(final Object target, final Object message, final long deadline)
-    {
-        return messageTimers.start(target, message, deadline);
-    }
-
     private void offlineRound()
     {
-        final ControlBlock slot = lifo;
+        final Process slot = lifo.steal();
         if (slot != null)
         {
-            lifo = null;
-            queues.pushLocal(id, slot.index, slot.priority); // forwarded below like any queued process
+            forward(slot);
         }
-        if (timers.pending() != 0 || messageTimers.pending() != 0 || messageTimers.hasCancellations())
+        final long next = timers.nextDeadline();
+        if (next != TimerHeap.NONE && System.nanoTime() - next >= 0)
         {
-            pollTimers();
+            timers.expire(System.nanoTime(), expired);
         }
         final int index = queues.next(id, false);
         if (index >= 0)
         {
-            final ControlBlock p = table.get(index);
+            final Process p = table.process(index);
             if (p != null)
             {
-                final int target = group.placeTarget(p.boundScheduler >= 0 ? p.boundScheduler : id);
-                p.home = target;
-                queues.pushRemote(target, index, p.priority);
-                migrations++;
+                forward(p);
             }
             return;
         }
-        if (idleSince == 0)
+        counters.idleBegin(System.nanoTime());
+        sleep(timers.nextDeadline());
+    }
+
+    private void forward(final Process p)
+    {
+        final int target = group.placement().forward(p, id);
+        counters.migration();
+        if (target == id)
         {
-            idleSince = System.nanoTime();
+            queues.pushLocal(id, p.index, p.priorityOpaque());
         }
-        sleep();
-    }
-
-    private void endIdle()
-    {
-        idleNanos += System.nanoTime() - idleSince;
-        idleSince = 0;
-    }
-
-    /** @return nanoseconds spent idle so far, including the current idle period. Any thread. */
-    public long idleNanos()
-    {
-        final long since = idleSince;
-        final long total = idleNanos;
-        return since == 0 ? total : total + Math.max(0, System.nanoTime() - since);
-    }
-
-    /** @return processes run so far (schedule-ins). */
-    public long contextSwitches()
-    {
-        return contextSwitches;
-    }
-
-    /** @return processes this scheduler handed to another one (offline evacuation, balancing). */
-    public long migrations()
-    {
-        return migrations;
-    }
-
-    private void idle()
-    {
-        if (idleSince == 0)
+        else
         {
-            idleSince = System.nanoTime();
-        }
-        switch (idleMode)
-        {
-            case SPIN -> spinPhase.idle();
-            case BACKOFF ->
-            {
-                final long idleFor = System.nanoTime() - idleSince;
-                if (idleFor < SPIN_NANOS)
-                {
-                    spinPhase.idle();
-                }
-                else if (idleFor < YIELD_NANOS)
-                {
-                    Thread.yield();
-                }
-                else
-                {
-                    sleep();
-                }
-            }
-            case PARK -> sleep();
+            group.enqueueRemote(p, target);
         }
     }
 
-    private void sleep()
+    /**
+     * Sleeps in the run queues' parker until woken or {@code deadline} (TimerHeap.NONE: no deadline).
+     *
+     * @param deadline System.nanoTime() to wake at.
+     */
+    void sleep(final long deadline)
     {
         final SchedulerStateEvent event = JfrSupport.schedulerState() ? new SchedulerStateEvent() : null;
         if (event != null)
         {
             event.begin();
         }
-        // With timers pending, wake at the next wheel tick; otherwise only a push or close wakes us.
-        final boolean slept = !queues.park(id, timers.pending() != 0 || messageTimers.pending() != 0 ? ReceiveTimers.TICK_NANOS : -1);
-        spinPhase.reset();
+        long timeout = -1;
+        if (deadline != TimerHeap.NONE)
+        {
+            timeout = Math.max(0, deadline - System.nanoTime());
+            if (timeout == 0)
+            {
+                return; // due already: the next round expires it
+            }
+        }
+        final boolean slept = !queues.park(id, timeout);
         if (slept)
         {
             // The kernel may have moved us while asleep (a cgroup change, CPU hot-unplug): verify.
@@ -432,7 +405,7 @@ public final class Scheduler extends Thread
         observedCpu = now;
         if (cpu >= 0 && now >= 0 && now != cpu)
         {
-            drifts = drifts + 1; // single writer
+            counters.drift();
             if (JfrSupport.schedulerState())
             {
                 final SchedulerStateEvent e = new SchedulerStateEvent();
@@ -444,40 +417,41 @@ public final class Scheduler extends Thread
         }
     }
 
-    /** @return times this scheduler was found off its pinned CPU. */
-    public long drifts()
+    private void run(final Process p)
     {
-        return drifts;
-    }
-
-    private void run(final ControlBlock p)
-    {
+        final ProcessContinuation c = (ProcessContinuation)p.continuation;
+        c.scheduler = this;
+        p.setHomeOpaque(id);
+        thread.budget = reductions;
         sliceStart = 0;
-        p.scheduler = this;
-        p.home = id;
-        p.budget = reductions;
-        p.setRunning();
-        contextSwitches = contextSwitches + 1; // single writer
-        final Continuation c = p.continuation;
-        if (JfrSupport.longSchedule())
+        p.setRunningOpaque();
+        counters.contextSwitch();
+        final long schedule = (long)SCHEDULES.get(this) + 1;
+        SCHEDULES.setOpaque(this, schedule);
+        CURRENT.setOpaque(this, p);
+        final long started = JfrSupport.longSchedule() ? System.nanoTime() : 0;
+        try
         {
-            final long start = System.nanoTime();
             c.run();
-            final long ran = System.nanoTime() - start;
-            if (ran > group.config().longScheduleThreshold().toNanos())
+        }
+        catch (final Throwable t)
+        {
+            // Process.run catches everything its body throws; this is the continuation machinery
+            // itself failing (e.g. out of memory while freezing the stack). The process ends.
+            CURRENT.setOpaque(this, null);
+            if (p.exitReason() == null)
             {
-                final LongScheduleEvent e = new LongScheduleEvent();
-                e.pid = p.pid.toString();
-                e.scheduler = id;
-                e.ranFor = ran;
-                e.commit();
+                p.setExitReason(t);
             }
+            group.exited(p, this);
+            throw t;
         }
-        else
+        CURRENT.setOpaque(this, null);
+        if (started != 0)
         {
-            c.run();
+            reportLongSchedule(p, schedule, System.nanoTime() - started);
         }
-        p.reductions += reductions - p.budget;
+        p.addReductions(reductions - thread.budget);
         if (c.isDone())
         {
             group.exited(p, this);
@@ -487,87 +461,148 @@ public final class Scheduler extends Thread
         {
             group.balancer().offerCheck();
         }
-        if (p.yieldReason == ControlBlock.YIELD_REQUEUE)
+        if (p.yieldReason == Process.YIELD_REQUEUE)
         {
-            p.setRunnable();
-            pushHere(p);
+            p.setRunnableOpaque();
+            group.requeue(p, this);
         }
         else
         {
-            p.setWaiting();
-            // Dekker with Schedulers.send: WAITING is published (volatile) before we look at the
-            // mailbox; a sender publishes its message before it looks at the state.
-            if ((p.mailbox.hasInbound() || p.wakeFlag()) && p.tryWake())
+            p.setWaitingVolatile();
+            // Dekker with every wake source: WAITING is published (volatile) before we look at the
+            // mailbox, the wake flag and the receive timer; each source publishes first (a put, the
+            // flag, the timer's FIRED CAS) and then reads the state in tryWake.
+            final ReceiveTimer timer = c.waitTimer;
+            if ((p.mailbox.hasInbound() || p.wakeFlagVolatile() || (timer != null && timer.fired())) && p.tryWake())
             {
-                pushHere(p);
+                group.requeue(p, this);
             }
         }
     }
 
-    private void requeueTimedOut(final ControlBlock p)
+    /** A long schedule the monitor did not see while it ran (it was asleep): report it without a stack. */
+    private void reportLongSchedule(final Process p, final long schedule, final long ran)
     {
-        if (p.boundScheduler >= 0 && group.placeTarget(p.boundScheduler) != id)
+        if (ran > group.config().longScheduleThreshold().toNanos() && longReported != schedule)
         {
-            queues.pushRemote(group.placeTarget(p.boundScheduler), p.index, p.priority);
+            final LongScheduleEvent e = new LongScheduleEvent();
+            e.pid = p.pid.toString();
+            e.scheduler = id;
+            e.ranFor = ran;
+            e.stack = "(ended before the node's monitor sampled it)";
+            e.commit();
         }
-        else
+    }
+
+    // ---- called from inside a process (on this scheduler's thread) ----
+
+    /**
+     * In a process: one reduction for a runtime call. A process that has spent its budget, or its
+     * time slice, gives way here; pending signals are handled first, so a process that only sends
+     * still obeys exit signals.
+     *
+     * @param pc the calling process.
+     */
+    public void charge(final ProcessContinuation pc)
+    {
+        if (pc.process.signalsPendingVolatile())
         {
-            p.home = id;
-            pushHere(p);
+            pc.process.mailbox.drainToSaved(pc);
+        }
+        final int left = --thread.budget;
+        if (left <= 0 || ((left & SLICE_CHECK_MASK) == 0 && sliceExpired()))
+        {
+            yieldNow(pc);
         }
     }
 
     /**
-     * Owner only: queue a runnable process on this scheduler, unless the balancer has set a
-     * migration path for this (overloaded) scheduler; bound processes never emigrate.
+     * Called every 32 reductions: the first call of a slice starts its clock, later ones compare.
      *
-     * @param p the process, RUNNABLE and owned by the caller.
+     * @return whether the running process has used up its time slice.
      */
-    void pushHere(final ControlBlock p)
+    private boolean sliceExpired()
     {
-        if (p.boundScheduler < 0)
+        final long now = System.nanoTime();
+        if (sliceStart == 0)
         {
-            final int to = group.balancer().emigrationTarget(id);
-            if (to >= 0)
+            sliceStart = now;
+            return false;
+        }
+        return now - sliceStart > sliceNanos;
+    }
+
+    /**
+     * In a process: give way to the other runnable processes. A pinned continuation (a native frame
+     * on its stack) cannot give way and keeps running.
+     *
+     * @param pc the running process.
+     */
+    public static void yieldNow(final ProcessContinuation pc)
+    {
+        pc.process.yieldReason = Process.YIELD_REQUEUE;
+        pc.mayStayPinned = true;
+        try
+        {
+            Continuation.yield(ProcessContinuation.SCOPE);
+        }
+        finally
+        {
+            pc.mayStayPinned = false;
+        }
+    }
+
+    /**
+     * In a process: starts a sendAfter timer in this scheduler's heap.
+     *
+     * @param t        the timer.
+     * @param deadline System.nanoTime() deadline.
+     */
+    public void startTimer(final dev.spindle.internal.timer.Timer t, final long deadline)
+    {
+        timers.add(t, deadline);
+    }
+
+    /** In a process: spend one reduction without any other effect (Proc.yield's accounting). */
+    public void spendOne()
+    {
+        thread.budget--;
+    }
+
+    /**
+     * In a process: arm the receive timeout if {@code timed}, then yield until woken (a message, a
+     * signal, the timeout or the wake flag). Returns on whatever scheduler resumed the process.
+     *
+     * @param pc       the running process.
+     * @param timed    whether {@code deadline} applies.
+     * @param deadline System.nanoTime() deadline.
+     */
+    public static void await(final ProcessContinuation pc, final boolean timed, final long deadline)
+    {
+        ReceiveTimer timer = null;
+        if (timed)
+        {
+            timer = pc.timer;
+            if (timer == null)
             {
-                p.home = to;
-                migrations = migrations + 1; // single writer
-                queues.pushRemote(to, p.index, p.priority);
-                return;
+                timer = new ReceiveTimer(pc);
+                pc.timer = timer;
+            }
+            pc.scheduler.timers.add(timer, deadline);
+        }
+        pc.waitTimer = timer;
+        pc.process.yieldReason = Process.YIELD_WAIT;
+        try
+        {
+            Continuation.yield(ProcessContinuation.SCOPE);
+        }
+        finally
+        {
+            pc.waitTimer = null;
+            if (timer != null)
+            {
+                timer.cancel(); // out of whatever heap it is in, at once; no-op when it fired
             }
         }
-        queues.pushLocal(id, p.index, p.priority);
-    }
-
-    /**
-     * In a process: arm a timer if there is a deadline, then yield until woken.
-     *
-     * @param p        the running process.
-     * @param deadline {@link System#nanoTime()} deadline, or 0 for none.
-     */
-    public void waitForMessage(final ControlBlock p, final long deadline)
-    {
-        if (deadline != 0)
-        {
-            timers.arm(p, deadline);
-        }
-        p.yieldReason = ControlBlock.YIELD_WAIT;
-        Continuation.yield(ControlBlock.SCOPE);
-        // Resumed, perhaps on another scheduler: the one that resumed us wrote p.scheduler.
-        if (p.timerId != -1)
-        {
-            ((Scheduler)p.scheduler).timers.disarm(p);
-        }
-    }
-
-    /**
-     * In a process: give way to the other runnable processes.
-     *
-     * @param p the running process.
-     */
-    public static void yieldNow(final ControlBlock p)
-    {
-        p.yieldReason = ControlBlock.YIELD_REQUEUE;
-        Continuation.yield(ControlBlock.SCOPE);
     }
 }

@@ -1,8 +1,5 @@
 package dev.spindle.internal.scheduler;
 
-import dev.spindle.internal.runqueue.JavaRunQueueSet;
-import dev.spindle.internal.runqueue.NativeRunQueueSet;
-import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.NodeClosedException;
 import dev.spindle.NodeConfig;
 import dev.spindle.Pid;
@@ -10,32 +7,42 @@ import dev.spindle.ProcessBody;
 import dev.spindle.RunQueues;
 import dev.spindle.SpawnOptions;
 import dev.spindle.internal.placement.CpuPlan;
-import dev.spindle.internal.process.ControlBlock;
-import dev.spindle.internal.process.ProcessContinuation;
+import dev.spindle.internal.process.InboxHandle;
+import dev.spindle.internal.process.Process;
+import dev.spindle.internal.process.ProcessHandle;
 import dev.spindle.internal.process.ProcessTable;
+import dev.spindle.internal.runqueue.JavaRunQueueSet;
+import dev.spindle.internal.runqueue.NativeRunQueueSet;
+import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.internal.signals.Signals;
+import dev.spindle.internal.timer.MessageTimer;
 
 import java.lang.System.Logger.Level;
-import java.util.Objects;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A node's schedulers and the operations that cross them: spawn, send and wake.
+ * A node's schedulers and what crosses them: spawning, waking and requeueing processes (where to
+ * is {@link Placement}'s one decision), the exit path, the schedulers' lifecycle, and the pieces
+ * they share: the run queues, the active set, the balancer, the dirty pool and the node's monitor
+ * thread.
  *
- * <p>Placement rules (docs/scheduling.md): a process spawned by a process starts on its parent's
- * scheduler (the BEAM's rule); one spawned from a plain thread goes round robin over the online
- * schedulers. A process woken by a message from another process is queued on the <em>sender's</em>
- * scheduler (Pony's and Go's rule: the message is hot in that core's cache and a request/response
- * pair stays on one core; idle schedulers steal when a core holds more than it runs); woken from a
- * plain thread or a timer it goes back to the scheduler it last ran on. A bound process always goes
- * to its scheduler.
+ * <h2>Lifecycle (docs/architecture.md, "Close")</h2>
+ * Native memory (the run queues) is touched by the schedulers' own threads and, through the
+ * {@link Gate}, by every other thread. {@link #close} shuts the gate (new outside calls fail or
+ * do nothing), stops the schedulers (each leaves at its next round; a process that never gives way
+ * keeps its scheduler up to the close timeout), stops the monitor and the dirty threads, waits for
+ * the gate to drain and only then frees the queues. If a scheduler did not stop, the queues are not
+ * freed: a {@link Cleaner} frees them once the stuck thread is gone and the node is unreachable.
  */
-public final class Schedulers
+public final class Schedulers implements MessageTimer.Delivery
 {
     private static final System.Logger LOG = System.getLogger("dev.spindle");
+    private static final Cleaner CLEANER = Cleaner.create();
     private static final int LOCAL_CAPACITY = 4096;
     private static final int INJECT_CAPACITY = 1 << 16;
 
@@ -44,17 +51,17 @@ public final class Schedulers
     private final RunQueueSet queues;
     private final ProcessTable table;
     private final Scheduler[] schedulers;
-    private final ThreadGroup threadGroup;
-    private final DirtyPool dirtyPool;
+    private final ActiveSet active;
     private final Balancer balancer;
+    private final Placement placement;
     private final Signals signals;
+    private final DirtyPool dirtyPool;
+    private final Sysmon sysmon;
+    private final Gate gate = new Gate();
     private final CountDownLatch startedLatch;
-    private final CountDownLatch stoppedLatch;
-    private final AtomicInteger roundRobin = new AtomicInteger();
-    private final java.util.Set<ControlBlock> inboxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    private volatile int online;
     private volatile boolean closed;
+    private volatile long[][] finalQueueStats; // run-queue counters and lengths captured at close
 
     /**
      * Creates and starts the schedulers.
@@ -72,25 +79,28 @@ public final class Schedulers
         this.queues = config.runQueues() == RunQueues.NATIVE ?
             new NativeRunQueueSet(n, LOCAL_CAPACITY, INJECT_CAPACITY) :
             new JavaRunQueueSet(n, LOCAL_CAPACITY, INJECT_CAPACITY);
+        final RunQueueSet q = queues;
+        CLEANER.register(this, q::close); // only when close() could not free them (a stuck scheduler)
         this.table = new ProcessTable(nodeId, processLimit);
+        this.active = new ActiveSet(n, queues, this::unparkAll);
+        this.balancer = new Balancer(this, queues, active, config.compaction());
+        this.placement = new Placement(active, balancer);
+        this.signals = new Signals(nodeId, table, this::afterSignal);
         this.dirtyPool = new DirtyPool(this, Math.max(2, n));
-        this.balancer = new Balancer(this, queues, n, config.compaction());
-        this.signals = new Signals(nodeId, table, this::wakeAfterPut);
-        this.threadGroup = new ThreadGroup("spindle-node-" + nodeId);
+        final ThreadGroup threads = new ThreadGroup("spindle-node-" + nodeId);
         this.schedulers = new Scheduler[n];
-        this.online = n;
         this.startedLatch = new CountDownLatch(n);
-        this.stoppedLatch = new CountDownLatch(n);
         final int[] cpus = plan.cpus();
         for (int i = 0; i < n; i++)
         {
-            schedulers[i] = new Scheduler(this, i, cpus[i]);
+            schedulers[i] = new Scheduler(this, i, cpus[i], threads);
         }
         for (final Scheduler s : schedulers)
         {
-            queues.register(s.id, s);
+            queues.register(s.id, s.thread);
             s.start();
         }
+        this.sysmon = new Sysmon(this, threads);
         try
         {
             startedLatch.await();
@@ -99,7 +109,10 @@ public final class Schedulers
         {
             Thread.currentThread().interrupt();
         }
+        sysmon.start();
     }
+
+    // ---- the pieces ----
 
     int nodeId()
     {
@@ -116,88 +129,36 @@ public final class Schedulers
         return queues;
     }
 
-    /** @return links, monitors, exit signals and names of this node. */
-    public Signals signals()
-    {
-        return signals;
-    }
-
-    /**
-     * After a put into {@code cb}'s mailbox by any thread: wake it if it waits.
-     *
-     * @param cb the receiver.
-     */
-    public void wakeAfterPut(final ControlBlock cb)
-    {
-        if (cb.tryWake())
-        {
-            wake(cb, callerScheduler());
-        }
-    }
-
-    /**
-     * Delivers a message to a pid or a registered name; unknown names and dead pids drop it
-     * (timer delivery: the BEAM resolves a name when the timer fires).
-     *
-     * @param target  Pid or String.
-     * @param message the message.
-     */
-    public void deliver(final Object target, final Object message)
-    {
-        final Pid pid = target instanceof Pid p ? p : signals.whereis((String)target);
-        if (pid != null && !closed)
-        {
-            send(pid, message);
-        }
-    }
-
-    /** @return sendAfter timers pending in every scheduler's wheel. */
-    public long pendingTimers()
-    {
-        long n = 0;
-        for (final Scheduler s : schedulers)
-        {
-            n += s.messageTimers.pending();
-        }
-        return n;
-    }
-
-    /** @return the run queues, for statistics. */
-    public RunQueueSet queuesView()
-    {
-        return queues;
-    }
-
-    /** @param s a scheduler @return whether it is one of this node's. */
-    public boolean owns(final Scheduler s)
-    {
-        return s.group == this;
-    }
-
     /** @return the process table. */
     public ProcessTable table()
     {
         return table;
     }
 
-    ThreadGroup threadGroup()
+    /** @return links, monitors, exit signals and names of this node. */
+    public Signals signals()
     {
-        return threadGroup;
+        return signals;
+    }
+
+    ActiveSet active()
+    {
+        return active;
+    }
+
+    Balancer balancer()
+    {
+        return balancer;
+    }
+
+    Placement placement()
+    {
+        return placement;
     }
 
     boolean stopping()
     {
         return stopping;
-    }
-
-    void started(final Scheduler s)
-    {
-        startedLatch.countDown();
-    }
-
-    void stopped(final Scheduler s)
-    {
-        stoppedLatch.countDown();
     }
 
     /** @return scheduler count. */
@@ -212,66 +173,49 @@ public final class Schedulers
         return schedulers[i];
     }
 
-    /** @return schedulers online now. */
+    /** @return schedulers online now (the user's setting). */
     public int online()
     {
-        return online;
-    }
-
-    /**
-     * Takes schedulers {@code n..count-1} offline, or brings them back. Offline schedulers hand
-     * their queued processes to online ones and then sleep; nothing queued is lost and messages
-     * are untouched (they live in mailboxes). A process bound to an offline scheduler runs on
-     * scheduler {@code bound % n} until its own comes back (rather than getting stuck, as on the BEAM).
-     *
-     * @param n 1..count.
-     * @return the previous number online.
-     */
-    public synchronized int setOnline(final int n)
-    {
-        if (n < 1 || n > schedulers.length)
-        {
-            throw new IllegalArgumentException("schedulers online must be in 1.." + schedulers.length + ", was " + n);
-        }
-        checkOpen("change schedulers online");
-        final int old = online;
-        online = n;
-        balancer.onlineChanged(n);
-        queues.setOnline(n);
-        for (int i = 0; i < schedulers.length; i++)
-        {
-            queues.unpark(i);
-        }
-        return old;
-    }
-
-    /**
-     * Where a process meant for {@code target} goes now: itself when online, else an online one.
-     *
-     * @param target scheduler index.
-     * @return an online scheduler index.
-     */
-    int placeTarget(final int target)
-    {
-        final int on = balancer.active();
-        return target < on ? target : target % on;
+        return active.online();
     }
 
     /** @return schedulers carrying work: online ones, fewer while compaction has put some to sleep. */
-    public int active()
+    public int activeCount()
     {
-        return balancer.active();
+        return active.active();
     }
 
-    Balancer balancer()
+    /** @param i scheduler @return whether its thread died (it is never given work again) */
+    public boolean dead(final int i)
     {
-        return balancer;
+        return active.dead(i);
+    }
+
+    /** @param i scheduler @return whether the node's monitor sees it stuck in one long call now */
+    public boolean stalled(final int i)
+    {
+        return active.stalled(i);
     }
 
     /** @return whether close() has begun. */
     public boolean closed()
     {
         return closed;
+    }
+
+    /** @return the dirty pool's queued tasks and busy threads. */
+    public int[] dirtyLoad()
+    {
+        return dirtyPool.load();
+    }
+
+    /**
+     * @return the scheduler of the calling thread if it belongs to this node, else null. Inside a
+     * process this reads the process's continuation.
+     */
+    public Scheduler callerScheduler()
+    {
+        return Scheduler.ofCallingThread(this);
     }
 
     private void checkOpen(final String what)
@@ -282,30 +226,19 @@ public final class Schedulers
         }
     }
 
-    /**
-     * Spawns a process.
-     *
-     * @param body    its code.
-     * @param options priority and binding.
-     * @return its pid.
-     */
-    public Pid spawn(final ProcessBody body, final SpawnOptions options)
-    {
-        return spawn(body, options, null);
-    }
+    // ---- spawn, send, wake ----
 
     /**
      * Spawns a process, optionally linked to the calling process before it can run.
      *
      * @param body     its code.
      * @param options  priority and binding.
+     * @param from     the calling scheduler (see {@link #callerScheduler()}), or null.
      * @param linkWith the calling process to link with, or null.
      * @return its pid.
      */
-    public Pid spawn(final ProcessBody body, final SpawnOptions options, final ControlBlock linkWith)
+    public Pid spawn(final ProcessBody body, final SpawnOptions options, final Scheduler from, final ProcessHandle linkWith)
     {
-        Objects.requireNonNull(body, "body");
-        Objects.requireNonNull(options, "options");
         checkOpen("spawn");
         final int bound = options.boundScheduler();
         if (bound >= schedulers.length)
@@ -313,107 +246,213 @@ public final class Schedulers
             throw new IllegalArgumentException("scheduler " + bound + " does not exist: this node has " +
                 schedulers.length + " schedulers (0.." + (schedulers.length - 1) + ")");
         }
-        final Scheduler from = callerScheduler();
         final Pid pid = table.reserve(from == null ? null : from.free);
-        final ControlBlock cb = new ControlBlock(pid, options.priority().ordinal(), bound, false);
-        cb.continuation = new ProcessContinuation(cb, body);
-        final int target = placeTarget(bound >= 0 ? bound : from != null ? from.id : Math.floorMod(roundRobin.getAndIncrement(), online));
-        cb.home = target;
+        final Process p = new Process(pid, options.priority().ordinal(), bound, body);
+        new ProcessContinuation(p);
         if (linkWith != null)
         {
-            Signals.linkAtSpawn(linkWith, cb);
+            Signals.linkAtSpawn(linkWith, p);
         }
-        table.publish(cb);
-        enqueue(cb, target, from);
+        table.publish(p);
+        if (!enqueue(p, from, Placement.Cause.SPAWN))
+        {
+            table.release(p, null);
+            throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
+        }
         return pid;
-    }
-
-    /** @return the scheduler of the calling thread if it belongs to this node, else null. */
-    private Scheduler callerScheduler()
-    {
-        final Scheduler s = Scheduler.currentOrNull();
-        return s != null && s.group == this ? s : null;
-    }
-
-    private void enqueue(final ControlBlock cb, final int target, final Scheduler from)
-    {
-        if (from != null && from.id == target)
-        {
-            from.pushHere(cb);
-        }
-        else
-        {
-            queues.pushRemote(target, cb.index, cb.priority);
-        }
     }
 
     /**
      * Sends a message; a dead or unknown pid drops it silently.
      *
-     * @param to      the receiver.
+     * @param to      the receiver, a pid of this node.
      * @param message not null.
+     * @param from    the calling scheduler, or null.
      */
-    public void send(final Pid to, final Object message)
+    public void send(final Pid to, final Object message, final Scheduler from)
     {
-        Objects.requireNonNull(to, "pid");
-        Objects.requireNonNull(message, "message");
-        checkOpen("send");
         if (to.node() != nodeId)
         {
             throw new IllegalArgumentException("pid " + to + " belongs to node " + to.node() + ", not to this node (" + nodeId + ")");
         }
-        final ControlBlock cb = table.lookup(to);
-        if (cb == null)
+        final ProcessHandle h = table.lookup(to);
+        if (h == null)
         {
             return;
         }
-        cb.mailbox.put(message);
-        if (cb.tryWake())
+        h.mailbox.put(message);
+        if (h.tryWake())
         {
-            wake(cb, callerScheduler());
+            wake(h, from, Placement.Cause.MESSAGE);
         }
     }
 
     /**
-     * Enqueues a process whose WAITING to RUNNABLE CAS the caller won on a thread that is not one
-     * of this node's schedulers (dirty threads, timers of other nodes).
+     * Delivers a fired timer's message to a pid or to whoever holds a name now (dropped if nobody).
      *
-     * @param cb the process.
+     * @param pid     the target, or null.
+     * @param name    the target name, or null.
+     * @param message the message.
      */
-    void wakeFromOutside(final ControlBlock cb)
+    @Override
+    public void deliver(final Pid pid, final String name, final Object message)
     {
-        wake(cb, null);
+        final Pid to = pid != null ? pid : signals.registry().whereis(name);
+        if (to != null && !closed)
+        {
+            send(to, message, callerScheduler());
+        }
+    }
+
+    private void afterSignal(final ProcessHandle h)
+    {
+        if (h.tryWake())
+        {
+            wake(h, callerScheduler(), Placement.Cause.MESSAGE);
+        }
+        else if (h.stateVolatile() == ProcessHandle.RUNNING)
+        {
+            // A busy process must reach a safe point soon to see the signal: spend its budget.
+            final int home = h.homeOpaque();
+            if (home >= 0 && home < schedulers.length)
+            {
+                schedulers[home].thread.budget = 0; // a racy hint: the owner's next charge yields
+            }
+        }
+    }
+
+    /**
+     * Queues a process whose WAITING to RUNNABLE CAS the caller won (or an inbox: unparks its thread).
+     *
+     * @param h     the process.
+     * @param from  the calling scheduler, or null.
+     * @param cause why it wakes.
+     */
+    void wake(final ProcessHandle h, final Scheduler from, final Placement.Cause cause)
+    {
+        if (h instanceof InboxHandle inbox)
+        {
+            final Thread t = inbox.receiverVolatile();
+            if (t != null)
+            {
+                LockSupport.unpark(t);
+            }
+            return;
+        }
+        enqueue((Process)h, from, cause);
+    }
+
+    /**
+     * A plain thread or dirty thread won a process's wake CAS.
+     *
+     * @param p the process, RUNNABLE.
+     */
+    void wakeFromOutside(final Process p)
+    {
+        enqueue(p, callerScheduler(), Placement.Cause.OUTSIDE);
+    }
+
+    /** @return false only when the node is closed and the caller was an outside thread. */
+    private boolean enqueue(final Process p, final Scheduler from, final Placement.Cause cause)
+    {
+        final int target = placement.target(p, from, cause);
+        p.setHomeOpaque(target);
+        final int prio = p.priorityOpaque();
+        if (from != null)
+        {
+            if (target == from.id)
+            {
+                if (cause == Placement.Cause.MESSAGE)
+                {
+                    final Process displaced = from.lifo.put(p);
+                    if (displaced != null)
+                    {
+                        queues.pushLocal(from.id, displaced.index, displaced.priorityOpaque());
+                    }
+                }
+                else
+                {
+                    queues.pushLocal(from.id, p.index, prio);
+                }
+            }
+            else
+            {
+                if (cause == Placement.Cause.YIELD)
+                {
+                    from.counters().migration();
+                }
+                queues.pushRemote(target, p.index, prio);
+            }
+            return true;
+        }
+        if (!gate.enter())
+        {
+            return false; // closed: the process will never run, and the queues may be gone
+        }
+        try
+        {
+            queues.pushRemote(target, p.index, prio);
+        }
+        finally
+        {
+            gate.exit();
+        }
+        return true;
+    }
+
+    /**
+     * Its scheduler requeues a process that gave way, or that was woken while it went WAITING.
+     *
+     * @param p  the process, RUNNABLE.
+     * @param on the scheduler that ran it.
+     */
+    void requeue(final Process p, final Scheduler on)
+    {
+        enqueue(p, on, Placement.Cause.YIELD);
+    }
+
+    /**
+     * A scheduler hands a process to another scheduler (bound elsewhere, or forwarded by an
+     * offline scheduler or the node's monitor). The caller is a scheduler or the monitor thread.
+     *
+     * @param p      the process, RUNNABLE.
+     * @param target where it goes.
+     */
+    void enqueueRemote(final Process p, final int target)
+    {
+        p.setHomeOpaque(target);
+        queues.pushRemote(target, p.index, p.priorityOpaque());
     }
 
     /**
      * In a process: runs blocking work on the dirty pool and waits for it like a receive, so this
      * scheduler keeps running other processes meanwhile.
      *
-     * @param p    the calling process.
+     * @param pc   the calling process.
      * @param work the work.
      * @param <T>  result type.
      * @return the work's result.
      * @throws Exception whatever the work threw.
      */
-    public <T> T dirty(final ControlBlock p, final java.util.concurrent.Callable<T> work) throws Exception
+    public <T> T dirty(final ProcessContinuation pc, final java.util.concurrent.Callable<T> work) throws Exception
     {
-        Objects.requireNonNull(work, "work");
         checkOpen("run dirty work");
+        final Process p = pc.process;
         final DirtyPool.Task<T> task = dirtyPool.submit(p, work);
         while (!task.done)
         {
-            p.clearWakeFlag();
+            p.clearWakeFlagVolatile();
             if (task.done)
             {
                 break;
             }
-            ((Scheduler)p.scheduler).waitForMessage(p, 0);
-            if (p.signalsPending())
+            Scheduler.await(pc, false, 0);
+            if (p.signalsPendingVolatile())
             {
-                p.mailbox.drainToSaved(p); // an exit signal may end the process while it waits
+                p.mailbox.drainToSaved(pc); // an exit signal may end the process while it waits
             }
         }
-        p.clearWakeFlag();
+        p.clearWakeFlagVolatile();
         if (task.failure != null)
         {
             if (task.failure instanceof Exception e)
@@ -429,111 +468,266 @@ public final class Schedulers
         return task.result;
     }
 
-    private void wake(final ControlBlock cb, final Scheduler from)
-    {
-        if (cb.inbox())
-        {
-            LockSupport.unpark(cb.waiter);
-            return;
-        }
-        final int target = placeTarget(cb.boundScheduler >= 0 ? cb.boundScheduler : from != null ? from.id : cb.home);
-        cb.home = target;
-        if (from != null && from.id == target)
-        {
-            from.wakeHere(cb);
-        }
-        else
-        {
-            queues.pushRemote(target, cb.index, cb.priority);
-        }
-    }
+    // ---- exit ----
 
     /**
-     * Registers a mailbox for a plain thread.
+     * The exit path, on the scheduler that ran the process last.
      *
-     * @return its control block.
+     * @param p  the finished process (its exit reason set).
+     * @param on the scheduler.
      */
-    public ControlBlock newInbox()
+    void exited(final Process p, final Scheduler on)
     {
-        checkOpen("create an inbox");
-        final Pid pid = table.reserve(null);
-        final ControlBlock cb = new ControlBlock(pid, 2, -1, true);
-        table.publish(cb);
-        inboxes.add(cb);
-        return cb;
+        try
+        {
+            signals.exited(p, p.exitReason());
+        }
+        finally
+        {
+            p.setExitedVolatile();
+            p.continuation = null;
+            table.release(p, on.free);
+            p.mailbox.clear();
+        }
     }
+
+    // ---- schedulers online ----
 
     /**
-     * Removes an inbox; later messages to its pid are dropped.
+     * Takes schedulers {@code n..count-1} offline, or brings them back. Offline schedulers hand
+     * their queued processes to online ones and then sleep; nothing queued is lost and messages
+     * are untouched (they live in mailboxes). A process bound to an offline scheduler runs on
+     * another one until its own comes back (rather than getting stuck, as on the BEAM).
      *
-     * @param cb the inbox.
+     * @param n 1..count.
+     * @return the previous number online.
      */
-    public void closeInbox(final ControlBlock cb)
+    public int setOnline(final int n)
     {
-        if (!cb.isExited())
+        if (n < 1 || n > schedulers.length)
         {
-            cb.setExited();
-            table.release(cb, null);
-            inboxes.remove(cb);
+            throw new IllegalArgumentException("schedulers online must be in 1.." + schedulers.length + ", was " + n);
+        }
+        if (!gate.enter())
+        {
+            throw new NodeClosedException("node " + nodeId + " is closed: cannot change schedulers online");
+        }
+        try
+        {
+            balancer.clearPaths();
+            return active.setOnline(n);
+        }
+        finally
+        {
+            gate.exit();
         }
     }
 
-    void exited(final ControlBlock p, final Scheduler on)
+    private void unparkAll()
     {
-        signals.exited(p, p.exitReason);
-        p.setExited();
-        p.continuation = null;
-        table.release(p, on.free);
-        p.mailbox.clear();
-    }
-
-    /** Stops every scheduler, waits for their threads, frees the queues. Idempotent. */
-    public void close()
-    {
-        synchronized (this)
-        {
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-        }
-        stopping = true;
         for (int i = 0; i < schedulers.length; i++)
         {
             queues.unpark(i);
         }
-        boolean allStopped = false;
+    }
+
+    /** The node's monitor: wake a sleeping scheduler so that it can steal from a stuck one. */
+    void unparkOne(final int except)
+    {
+        for (int i = 0; i < active.active(); i++)
+        {
+            if (i != except && active.usable(i))
+            {
+                queues.unpark(i);
+                return;
+            }
+        }
+    }
+
+    // ---- statistics ----
+
+    /**
+     * Run-queue figures for {@code node.stats()}: per scheduler the queue length per priority and
+     * the native counters, read through the gate (after close: the figures captured at close).
+     *
+     * @return [scheduler][0..3 lengths, 4.. counters], or null if the node closed before stats existed.
+     */
+    public long[][] queueStats()
+    {
+        if (!gate.enter())
+        {
+            return finalQueueStats;
+        }
         try
         {
-            allStopped = stoppedLatch.await(30, TimeUnit.SECONDS);
+            return readQueueStats();
+        }
+        finally
+        {
+            gate.exit();
+        }
+    }
+
+    private long[][] readQueueStats()
+    {
+        final long[][] out = new long[schedulers.length][4 + RunQueueSet.COUNTERS];
+        for (int i = 0; i < schedulers.length; i++)
+        {
+            for (int p = 0; p < 4; p++)
+            {
+                out[i][p] = queues.queueLength(i, p);
+            }
+            for (int c = 0; c < RunQueueSet.COUNTERS; c++)
+            {
+                out[i][4 + c] = queues.counter(i, c);
+            }
+        }
+        return out;
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * First step of close, on its own so the caller can wake threads waiting on the node (inbox
+     * receivers) before the schedulers are stopped: from here on outside calls are refused.
+     */
+    public void shut()
+    {
+        closed = true;
+        gate.close();
+    }
+
+    void started(final Scheduler s)
+    {
+        startedLatch.countDown();
+    }
+
+    /**
+     * A scheduler's thread leaves: at close, or because its loop failed for good. A death is
+     * reported loudly and the scheduler's queued work is handed to the others.
+     */
+    void stopped(final Scheduler s, final Throwable died)
+    {
+        if (died == null && stopping)
+        {
+            return;
+        }
+        active.setDead(s.id);
+        final String what = "node " + nodeId + ": scheduler " + s.id + " died" + (died == null ? "" : ": " + died) +
+            "; its queued processes move to the other schedulers";
+        try
+        {
+            LOG.log(Level.ERROR, what, died);
+        }
+        catch (final Throwable ignored)
+        {
+            System.err.println("spindle: " + what); // the logger failed: still say it
+        }
+        sysmon.schedulerDied(s, died);
+        // Hand over what this scheduler still holds: its LIFO slot and its queues. Its timers are
+        // expired by the monitor; stealing covers entries other threads push meanwhile.
+        try
+        {
+            final Process slot = s.lifo.steal();
+            if (slot != null)
+            {
+                enqueueRemote(slot, placement.forward(slot, s.id));
+            }
+            int index;
+            while ((index = queues.next(s.id, false)) >= 0)
+            {
+                final Process p = table.process(index);
+                if (p != null)
+                {
+                    enqueueRemote(p, placement.forward(p, s.id));
+                }
+            }
+        }
+        catch (final Throwable t)
+        {
+            System.err.println("spindle: scheduler " + s.id + " could not hand over its work: " + t);
+        }
+    }
+
+    /**
+     * Stops every scheduler and frees the queues (see the class comment). Idempotent.
+     *
+     * @param timeoutNanos how long to wait for schedulers busy in a process that does not give way.
+     * @return the processes still running on schedulers that did not stop (empty when all stopped,
+     * and on every call after the first).
+     */
+    public List<StuckProcess> close(final long timeoutNanos)
+    {
+        synchronized (this)
+        {
+            if (stopping)
+            {
+                return List.of();
+            }
+            stopping = true;
+        }
+        shut();
+        unparkAll();
+        final long deadline = System.nanoTime() + timeoutNanos;
+        boolean allStopped = true;
+        for (final Scheduler s : schedulers)
+        {
+            allStopped &= join(s.thread, deadline);
+        }
+        allStopped &= sysmon.stop();
+        dirtyPool.shutdown();
+        allStopped &= gate.drain(TimeUnit.SECONDS.toNanos(5));
+        final List<StuckProcess> stuck = new ArrayList<>();
+        if (allStopped)
+        {
+            finalQueueStats = readQueueStats();
+            queues.close();
+        }
+        else
+        {
+            finalQueueStats = null;
             for (final Scheduler s : schedulers)
             {
-                s.join(TimeUnit.SECONDS.toMillis(5));
+                final Process p = s.currentOpaque();
+                if (s.thread.isAlive() && p != null)
+                {
+                    stuck.add(new StuckProcess(p.pid, s.id, s.stack()));
+                }
+            }
+            // Freeing the queues under a running scheduler would crash the JVM: the Cleaner frees
+            // them once its thread is gone and the node is unreachable.
+            LOG.log(Level.WARNING, "node {0}: {1} scheduler(s) did not stop within {2} ms: processes {3} never gave way; " +
+                "their native queues are freed when they finish", nodeId, stuck.size(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos),
+                stuck.stream().map(x -> x.pid().toString()).toList());
+        }
+        return stuck;
+    }
+
+    private static boolean join(final Thread t, final long deadline)
+    {
+        try
+        {
+            final long left = deadline - System.nanoTime();
+            if (left > 0)
+            {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
         }
-        dirtyPool.shutdown();
-        for (final ControlBlock inbox : inboxes)
-        {
-            final Thread waiter = inbox.waiter;
-            if (waiter != null)
-            {
-                LockSupport.unpark(waiter);
-            }
-        }
-        if (allStopped)
-        {
-            queues.close();
-        }
-        else
-        {
-            // A process that never gives way keeps its scheduler busy; freeing the queues under it
-            // would crash the JVM, so they are left to the process exit.
-            LOG.log(Level.WARNING, "node {0}: a scheduler did not stop within 30 s (a process that never yields?)", nodeId);
-        }
+        return !t.isAlive();
+    }
+
+    /**
+     * A process that kept its scheduler busy through close.
+     *
+     * @param pid       the process.
+     * @param scheduler its scheduler.
+     * @param stack     where it was.
+     */
+    public record StuckProcess(Pid pid, int scheduler, StackTraceElement[] stack)
+    {
     }
 }

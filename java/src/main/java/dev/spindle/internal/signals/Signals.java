@@ -6,46 +6,60 @@ import dev.spindle.Pid;
 import dev.spindle.Reason;
 import dev.spindle.Ref;
 import dev.spindle.internal.mailbox.Mailbox;
-import dev.spindle.internal.process.ControlBlock;
+import dev.spindle.internal.process.ProcessExit;
+import dev.spindle.internal.process.ProcessHandle;
 import dev.spindle.internal.process.ProcessTable;
-import dev.spindle.internal.timer.MessageTimer;
+import dev.spindle.internal.process.SignalState;
+import dev.spindle.internal.timer.Timer;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Links, monitors, exit signals and names for one node, with the BEAM's rules
  * (docs/links.md, monitors.md, exits.md, names.md).
  *
- * <p>Delivery: a signal is put into the target's mailbox under the target's control-block lock,
- * unless the target has closed its signal path (it is exiting); then the sender gets the BEAM's
- * answer for a dead process instead (an exit signal {@code noproc} for a link, an immediate
- * {@code noproc} Down for a monitor). An exiting process closes the path under the same lock,
- * answers the requests still queued, then signals its links and monitors. Plain messages never
- * take the lock.
+ * <h2>Protocol</h2>
+ * <ul>
+ * <li>Delivery: a signal is put into the target's mailbox under the target's lock, unless the
+ *     target has closed its signal path (it is exiting); then the sender gets the BEAM's answer
+ *     for a dead process instead (an exit signal {@code noproc} for a link, an immediate
+ *     {@code noproc} Down for a monitor). Signals ride the mailbox with messages, so everything one
+ *     process sends another arrives in the order sent. Plain messages never take the lock.</li>
+ * <li>Handling: the owner handles a signal when its receive dequeues it ({@link #handle}), under
+ *     its own lock; that may append an {@link Exit} or {@link Down} message or end the process.</li>
+ * <li>Exit: the exit path closes the signal path and takes the state out under the lock, answers
+ *     the requests still queued, then signals its links and monitors; no lock is held while it
+ *     signals others, so two processes exiting at once never wait on each other.</li>
+ * </ul>
  */
 public final class Signals
 {
     private final int nodeId;
     private final ProcessTable table;
-    private final Consumer<ControlBlock> wakeAfterPut;
+    private final Wakeup wakeup;
+    private final Registry registry;
     private final AtomicLong refs = new AtomicLong();
-    private final Map<String, Pid> names = new ConcurrentHashMap<>();
 
     /**
-     * @param nodeId       node id.
-     * @param table        process table.
-     * @param wakeAfterPut wakes a process after something was put in its mailbox (tryWake + enqueue).
+     * @param nodeId node id.
+     * @param table  process table.
+     * @param wakeup gets a process running after a signal was put in its mailbox.
      */
-    public Signals(final int nodeId, final ProcessTable table, final Consumer<ControlBlock> wakeAfterPut)
+    public Signals(final int nodeId, final ProcessTable table, final Wakeup wakeup)
     {
         this.nodeId = nodeId;
         this.table = table;
-        this.wakeAfterPut = wakeAfterPut;
+        this.wakeup = wakeup;
+        this.registry = new Registry(nodeId, table);
+    }
+
+    /** @return this node's registered names. */
+    public Registry registry()
+    {
+        return registry;
     }
 
     /** @return a new reference, unique in this node. */
@@ -54,18 +68,7 @@ public final class Signals
         return new Ref(nodeId, refs.incrementAndGet());
     }
 
-    private static SignalState state(final ControlBlock cb)
-    {
-        SignalState s = cb.signals;
-        if (s == null)
-        {
-            s = new SignalState();
-            cb.signals = s;
-        }
-        return s;
-    }
-
-    private ControlBlock live(final Pid pid)
+    private ProcessHandle live(final Pid pid)
     {
         return pid.node() == nodeId ? table.lookup(pid) : null;
     }
@@ -78,27 +81,27 @@ public final class Signals
      */
     public void send(final Pid to, final Signal signal)
     {
-        final ControlBlock cb = live(to);
+        final ProcessHandle h = live(to);
         boolean delivered = false;
-        if (cb != null)
+        if (h != null)
         {
-            if (cb.inbox())
+            if (h.isInbox())
             {
                 return; // inboxes are not processes: they take no signals
             }
-            synchronized (cb)
+            synchronized (h)
             {
-                if (!cb.signalsClosed)
+                if (!h.signalsClosed())
                 {
-                    cb.mailbox.put(signal);
-                    cb.addSignalPending();
+                    h.mailbox.put(signal);
+                    h.addSignalPending();
                     delivered = true;
                 }
             }
         }
         if (delivered)
         {
-            wakeAfterPut.accept(cb);
+            wakeup.afterSignal(h);
         }
         else
         {
@@ -125,13 +128,13 @@ public final class Signals
      * @param self   the process.
      * @param signal the signal.
      */
-    public static void handle(final ControlBlock self, final Signal signal)
+    public static void handle(final ProcessHandle self, final Signal signal)
     {
         self.signalHandled();
         final Mailbox mailbox = self.mailbox;
         synchronized (self)
         {
-            final SignalState st = state(self);
+            final SignalState st = self.signals();
             switch (signal)
             {
                 case Signal.Link l -> st.links.add(l.from());
@@ -181,11 +184,11 @@ public final class Signals
     }
 
     /** @param self the process @param on whether to trap @return the previous value */
-    public static boolean trapExit(final ControlBlock self, final boolean on)
+    public static boolean trapExit(final ProcessHandle self, final boolean on)
     {
         synchronized (self)
         {
-            final SignalState st = state(self);
+            final SignalState st = self.signals();
             final boolean old = st.trapExit;
             st.trapExit = on;
             return old;
@@ -196,7 +199,7 @@ public final class Signals
      * @param self caller.
      * @param to   process to link to.
      */
-    public void link(final ControlBlock self, final Pid to)
+    public void link(final ProcessHandle self, final Pid to)
     {
         if (to.equals(self.pid))
         {
@@ -204,7 +207,7 @@ public final class Signals
         }
         synchronized (self)
         {
-            if (!state(self).links.add(to))
+            if (!self.signals().links.add(to))
             {
                 return; // at most one link per pair
             }
@@ -216,11 +219,11 @@ public final class Signals
      * @param self caller.
      * @param to   process to unlink from.
      */
-    public void unlink(final ControlBlock self, final Pid to)
+    public void unlink(final ProcessHandle self, final Pid to)
     {
         synchronized (self)
         {
-            state(self).links.remove(to);
+            self.signals().links.remove(to);
         }
         send(to, new Signal.Unlink(self.pid));
     }
@@ -231,15 +234,15 @@ public final class Signals
      * @param parent the spawning process.
      * @param child  the new process, not yet runnable.
      */
-    public static void linkAtSpawn(final ControlBlock parent, final ControlBlock child)
+    public static void linkAtSpawn(final ProcessHandle parent, final ProcessHandle child)
     {
         synchronized (parent)
         {
-            state(parent).links.add(child.pid);
+            parent.signals().links.add(child.pid);
         }
         synchronized (child)
         {
-            state(child).links.add(parent.pid);
+            child.signals().links.add(parent.pid);
         }
     }
 
@@ -248,12 +251,12 @@ public final class Signals
      * @param to   process to monitor.
      * @return the monitor's reference.
      */
-    public Ref monitor(final ControlBlock self, final Pid to)
+    public Ref monitor(final ProcessHandle self, final Pid to)
     {
         final Ref ref = makeRef();
         synchronized (self)
         {
-            state(self).monitoring.put(ref, to);
+            self.signals().monitoring.put(ref, to);
         }
         send(to, new Signal.Monitor(self.pid, ref));
         return ref;
@@ -264,12 +267,13 @@ public final class Signals
      * @param ref  monitor.
      * @return whether it was active.
      */
-    public boolean demonitor(final ControlBlock self, final Ref ref)
+    public boolean demonitor(final ProcessHandle self, final Ref ref)
     {
         final Pid target;
         synchronized (self)
         {
-            target = self.signals == null ? null : self.signals.monitoring.remove(ref);
+            final SignalState st = self.signalsOrNull();
+            target = st == null ? null : st.monitoring.remove(ref);
         }
         if (target != null)
         {
@@ -281,129 +285,52 @@ public final class Signals
     /**
      * Ties a sendAfter timer to its target pid, so that the target's exit cancels it (the BEAM
      * cancels timers aimed at a pid that dies). A dead or foreign target gets the timer cancelled
-     * at once: it could only be dropped when it fired.
+     * at once: it could only be dropped when it fired. Inboxes keep their timers to the deadline.
      *
      * @param target the timer's target.
-     * @param timer  the timer, already in a wheel.
+     * @param timer  the timer, already in a heap.
      */
-    public void trackTimer(final Pid target, final MessageTimer timer)
+    public void trackTimer(final Pid target, final Timer timer)
     {
-        final ControlBlock cb = live(target);
-        if (cb != null && !cb.inbox())
+        final ProcessHandle h = live(target);
+        if (h != null && h.isInbox())
         {
-            synchronized (cb)
+            return;
+        }
+        if (h != null)
+        {
+            synchronized (h)
             {
-                if (!cb.signalsClosed)
+                if (!h.signalsClosed())
                 {
-                    final SignalState st = state(cb);
-                    List<MessageTimer> ts = st.timers;
-                    if (ts == null)
-                    {
-                        ts = new ArrayList<>(4);
-                        st.timers = ts;
-                    }
-                    else if (ts.size() >= st.timersPruneAt)
-                    {
-                        ts.removeIf(t -> !t.pending()); // amortised: runs when the list has doubled
-                        st.timersPruneAt = Math.max(8, ts.size() * 2);
-                    }
-                    ts.add(timer);
+                    h.signals().addTimer(timer);
                     return;
                 }
             }
         }
-        if (cb == null || !cb.inbox())
-        {
-            timer.cancel();
-        }
+        timer.cancel();
     }
 
     /**
-     * Registers a name.
-     *
-     * @param name non-empty.
-     * @param pid  a live process of this node.
-     */
-    public void register(final String name, final Pid pid)
-    {
-        if (name == null || name.isEmpty())
-        {
-            throw new IllegalArgumentException("a registered name must be a non-empty string");
-        }
-        final ControlBlock cb = live(pid);
-        if (cb == null || cb.inbox())
-        {
-            throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not a live process");
-        }
-        synchronized (cb)
-        {
-            if (cb.signalsClosed)
-            {
-                throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not a live process");
-            }
-            final SignalState st = state(cb);
-            if (st.name != null)
-            {
-                throw new IllegalArgumentException(pid + " is already registered as '" + st.name + "'");
-            }
-            final Pid holder = names.putIfAbsent(name, pid);
-            if (holder != null)
-            {
-                throw new IllegalArgumentException("the name '" + name + "' is already registered to " + holder);
-            }
-            st.name = name;
-        }
-    }
-
-    /** @param name a name @return whether it was registered */
-    public boolean unregister(final String name)
-    {
-        final Pid pid = names.remove(name);
-        if (pid == null)
-        {
-            return false;
-        }
-        final ControlBlock cb = live(pid);
-        if (cb != null)
-        {
-            synchronized (cb)
-            {
-                if (cb.signals != null && name.equals(cb.signals.name))
-                {
-                    cb.signals.name = null;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** @param name a name @return its pid, or null */
-    public Pid whereis(final String name)
-    {
-        return name == null ? null : names.get(name);
-    }
-
-    /**
-     * The exit path, on the scheduler thread after the continuation finished.
+     * The exit path, on the scheduler thread after the continuation finished (or on the thread
+     * that closes an inbox with signals, never).
      *
      * @param p      the process.
      * @param reason its exit reason.
      */
-    public void exited(final ControlBlock p, final Object reason)
+    public void exited(final ProcessHandle p, final Object reason)
     {
         final SignalState st;
         synchronized (p)
         {
-            p.signalsClosed = true;
-            st = p.signals;
+            st = p.closeSignals(); // from here on only this thread touches st
         }
-        if (st != null && st.timers != null)
+        if (st != null)
         {
-            for (final MessageTimer t : st.timers)
+            for (final Timer t : st.timers())
             {
-                t.cancel(); // timers to a dead pid leave their wheels (no-op for fired ones)
+                t.cancel(); // timers to a dead pid leave their heaps (no-op for fired ones)
             }
-            st.timers = null;
         }
         // Requests still queued get the dead-process answers; the rest of the mailbox is dropped.
         final List<Signal> late = new ArrayList<>();
@@ -412,6 +339,7 @@ public final class Signals
         {
             if (m instanceof Signal s)
             {
+                p.signalHandled();
                 late.add(s);
             }
         }
@@ -451,10 +379,7 @@ public final class Signals
         {
             return;
         }
-        if (st.name != null)
-        {
-            names.remove(st.name, p.pid);
-        }
+        registry.exited(st.name, p.pid);
         for (final Pid linked : st.links)
         {
             send(linked, new Signal.ExitSignal(p.pid, reason, true));
@@ -470,20 +395,20 @@ public final class Signals
     }
 
     /**
-     * @param cb a process.
+     * @param h a process.
      * @return links, monitors, monitored-by and name, copied under its lock.
      */
-    public static Object[] snapshot(final ControlBlock cb)
+    public static SignalSnapshot snapshot(final ProcessHandle h)
     {
-        synchronized (cb)
+        synchronized (h)
         {
-            final SignalState st = cb.signals;
+            final SignalState st = h.signalsOrNull();
             if (st == null)
             {
-                return new Object[] {List.of(), List.of(), List.of(), null, false};
+                return SignalSnapshot.EMPTY;
             }
-            return new Object[] {List.copyOf(st.links), List.copyOf(st.monitoring.values()),
-                List.copyOf(st.monitoredBy.values()), st.name, st.trapExit};
+            return new SignalSnapshot(List.copyOf(st.links), List.copyOf(st.monitoring.values()),
+                List.copyOf(st.monitoredBy.values()), st.name, st.trapExit);
         }
     }
 }

@@ -1,61 +1,69 @@
 package dev.spindle.internal.timer;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.spindle.Pid;
+import dev.spindle.Ref;
+import dev.spindle.TimerRef;
 
 /**
- * One {@code sendAfter} timer. Its state moves once from PENDING to FIRED or CANCELLED, so the
- * message is delivered at most once and cancellation answers exactly.
+ * One {@code sendAfter} timer: when it fires, its message goes to a pid, or to whoever holds a
+ * registered name at that moment (the BEAM resolves names when the timer fires).
  */
-public final class MessageTimer
+public final class MessageTimer extends Timer implements TimerRef
 {
-    private static final int PENDING = 0;
-    private static final int FIRED = 1;
-    private static final int CANCELLED = 2;
-
-    final Object target;          // a Pid or a registered name, resolved when it fires
-    final Object message;
-    final long deadline;          // System.nanoTime()
-    final MessageTimers owner;
-    long wheelId = -1;            // owner thread only
-    private final AtomicInteger state = new AtomicInteger(PENDING);
-
-    MessageTimer(final Object target, final Object message, final long deadline, final MessageTimers owner)
+    /** Sends a fired timer's message; implemented by the runtime. */
+    public interface Delivery
     {
-        this.target = target;
-        this.message = message;
-        this.deadline = deadline;
-        this.owner = owner;
+        /**
+         * @param pid     the target, or null when {@code name} is.
+         * @param name    the target name, or null.
+         * @param message the message.
+         */
+        void deliver(Pid pid, String name, Object message);
     }
 
-    boolean fire()
-    {
-        return state.compareAndSet(PENDING, FIRED);
-    }
+    private final Ref ref;
+    private final Pid pid;
+    private final String name;
+    private final Object message;
+    private final Delivery delivery;
 
     /**
-     * Any thread.
-     *
-     * @return nanoseconds that were left, or -1 if it had fired or was cancelled already.
+     * @param ref      the reference that names this timer.
+     * @param pid      target pid, or null.
+     * @param name     target name, or null.
+     * @param message  the message.
+     * @param delivery how to send it.
      */
-    public long cancel()
+    public MessageTimer(final Ref ref, final Pid pid, final String name, final Object message, final Delivery delivery)
     {
-        if (state.compareAndSet(PENDING, CANCELLED))
-        {
-            owner.forget(this); // lets the owning scheduler drop it from its wheel now
-            return Math.max(0, deadline - System.nanoTime());
-        }
-        return -1;
+        this.ref = ref;
+        this.pid = pid;
+        this.name = name;
+        this.message = message;
+        this.delivery = delivery;
     }
 
-    /** @return whether it has neither fired nor been cancelled (any thread). */
-    public boolean pending()
+    @Override
+    public Ref ref()
     {
-        return state.get() == PENDING;
+        return ref;
     }
 
-    /** @return the target (Pid or name). */
-    public Object target()
+    /** @return the target pid, or null when the target is a name. */
+    public Pid targetPid()
     {
-        return target;
+        return pid;
+    }
+
+    @Override
+    protected void fire()
+    {
+        delivery.deliver(pid, name, message);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TimerRef" + ref;
     }
 }

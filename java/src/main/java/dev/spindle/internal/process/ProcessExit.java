@@ -1,4 +1,4 @@
-package dev.spindle.internal.signals;
+package dev.spindle.internal.process;
 
 /**
  * Unwinds a process that exits by {@code Proc.exit(reason)} or by a fatal exit signal. An Error,
