@@ -342,6 +342,12 @@ public final class Node implements AutoCloseable
         return runtime.isClosed();
     }
 
+    /** @return the runtime behind this node (for the runtime's own tools and tests). */
+    NodeRuntime runtime()
+    {
+        return runtime;
+    }
+
     @Override
     public String toString()
     {

@@ -74,7 +74,7 @@ public final class Supervisor
     /**
      * @param strategy    restart strategy.
      * @param maxRestarts restarts allowed within {@code period} (>= 0).
-     * @param period      the intensity window.
+     * @param period      the intensity window, positive.
      * @param children    children, started in this order.
      * @return the supervisor's process body.
      */
@@ -82,6 +82,10 @@ public final class Supervisor
     {
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(period, "period");
+        if (period.isNegative() || period.isZero())
+        {
+            throw new IllegalArgumentException("the restart period must be positive, was " + period);
+        }
         if (maxRestarts < 0)
         {
             throw new IllegalArgumentException("maxRestarts must be >= 0, was " + maxRestarts);

@@ -1,5 +1,8 @@
 package dev.spindle;
 
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -8,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The GenServer behaviour: init, calls, casts, info, terminate, start/startLink/stop. */
@@ -59,11 +62,11 @@ class GenServerTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void callsCastsInfoInOrderAndStop(final RunQueues kind) throws Exception
     {
         final List<String> log = new CopyOnWriteArrayList<>();
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid server = GenServer.start(node, recorder(log));
             final Object r = inProcess(node, inbox, () ->
@@ -85,7 +88,7 @@ class GenServerTest
 
     /** A failing callback ends the server: terminate runs with the Throwable, the caller gets CallFailedException. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void failingCallbackEndsTheServer(final RunQueues kind) throws Exception
     {
         final List<String> log = new CopyOnWriteArrayList<>();
@@ -108,7 +111,7 @@ class GenServerTest
 
     /** startLink ties the server to its starter; an exit signal runs terminate; kill does not. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linkedServersAndExitSignals(final RunQueues kind) throws Exception
     {
         final List<String> log = new CopyOnWriteArrayList<>();

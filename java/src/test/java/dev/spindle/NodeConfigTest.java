@@ -4,6 +4,8 @@ import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 class NodeConfigTest
@@ -83,5 +85,26 @@ class NodeConfigTest
                 }
             }
         }
+    }
+
+    /** node.utilization used to accept a negative window. */
+    @Test
+    void utilizationRefusesANonPositiveWindow()
+    {
+        try (Node node = Node.start(NodeConfig.builder().schedulers(1).pinned(false).build()))
+        {
+            assertThrows(IllegalArgumentException.class, () -> node.utilization(Duration.ofMillis(-5)));
+            assertThrows(IllegalArgumentException.class, () -> node.utilization(Duration.ZERO));
+            assertThrows(IllegalArgumentException.class, () -> node.utilization(null));
+            assertEquals(1, node.utilization(Duration.ofMillis(10)).length);
+        }
+    }
+
+    @Test
+    void closeTimeoutIsValidated()
+    {
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().closeTimeout(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().closeTimeout(Duration.ofHours(2)));
+        assertEquals(Duration.ofSeconds(5), NodeConfig.defaults().closeTimeout());
     }
 }

@@ -1,5 +1,8 @@
 package dev.spindle;
 
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,10 +19,10 @@ class OtpTest
     private static final Duration T = Duration.ofSeconds(10);
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void namesRegisterResolveAndFreeOnExit(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid p = node.spawn(() ->
             {
@@ -87,10 +90,10 @@ class OtpTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void timersFireOnceCancelReportsTimeLeftAndDeadTargetsLeakNothing(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {
@@ -143,7 +146,7 @@ class OtpTest
     {
         // receive_SUITE call_with_huge_message_queue: 500,000 unrelated messages in the caller's
         // mailbox; a call must cost under 10x one with an empty mailbox.
-        try (Node node = TestNodes.start(RunQueues.NATIVE, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(RunQueues.NATIVE, 1); Inbox inbox = node.inbox())
         {
             final Pid server = node.spawn(() ->
             {
@@ -200,10 +203,10 @@ class OtpTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void callsReplyFailAndTimeOutClearly(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid server = node.spawn(() ->
             {
@@ -256,10 +259,10 @@ class OtpTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void infoAndGenServer(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final GenServer<Integer> counter = new GenServer<>()
             {
@@ -312,12 +315,12 @@ class OtpTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void genServerTerminateRunsWhenACallbackFailsAndReasonsPrintAsAtoms(final RunQueues kind) throws Exception
     {
         assertEquals("normal kill killed noproc shutdown",
             Reason.NORMAL + " " + Reason.KILL + " " + Reason.KILLED + " " + Reason.NOPROC + " " + Reason.SHUTDOWN);
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final GenServer<String> fragile = new GenServer<>()
             {

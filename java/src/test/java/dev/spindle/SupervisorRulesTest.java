@@ -1,5 +1,8 @@
 package dev.spindle;
 
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -7,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Supervisor rules beyond SupervisorTest: parents, helpers, nested trees. */
@@ -30,7 +33,7 @@ class SupervisorRulesTest
      * ignored.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void parentDeathStopsTheTreeAndNormalHelpersDoNot(final RunQueues kind) throws Exception
     {
         final List<String> stopped = new CopyOnWriteArrayList<>();
@@ -65,11 +68,11 @@ class SupervisorRulesTest
 
     /** A nested tree: killing a sub-supervisor takes its workers down, and the top restarts the whole sub-tree. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void killingASubtreeRestartsIt(final RunQueues kind) throws Exception
     {
         final List<String> stopped = new CopyOnWriteArrayList<>();
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final ProcessBody sub = Supervisor.of(Supervisor.Strategy.ONE_FOR_ALL, 5, Duration.ofSeconds(5),
                 new Supervisor.ChildSpec("leaf-a", worker("leaf-a", stopped), Supervisor.Restart.PERMANENT),
@@ -99,5 +102,14 @@ class SupervisorRulesTest
             assertEquals(2, reasons.stream().filter("killed"::equals).count(), reasons.toString());
             assertTrue(reasons.stream().allMatch(r -> r.equals("killed") || r.equals("shutdown")), reasons.toString());
         }
+    }
+
+    /** A negative or zero intensity period used to mean unlimited restarts; it is refused. */
+    @org.junit.jupiter.api.Test
+    void aNonPositivePeriodIsRefused()
+    {
+        final Supervisor.ChildSpec child = new Supervisor.ChildSpec("w", () -> { }, Supervisor.Restart.PERMANENT);
+        assertThrows(IllegalArgumentException.class, () -> Supervisor.of(Supervisor.Strategy.ONE_FOR_ONE, 3, Duration.ofSeconds(-1), child));
+        assertThrows(IllegalArgumentException.class, () -> Supervisor.of(Supervisor.Strategy.ONE_FOR_ONE, 3, Duration.ZERO, child));
     }
 }

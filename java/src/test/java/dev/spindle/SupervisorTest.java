@@ -1,5 +1,8 @@
 package dev.spindle;
 
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -57,7 +60,7 @@ class SupervisorTest
 
     private static Node start()
     {
-        node = TestNodes.start(RunQueues.NATIVE, 2);
+        node = Nodes.start(RunQueues.NATIVE, 2);
         return node;
     }
 
@@ -173,7 +176,7 @@ class SupervisorTest
         final int clients = 20;
         final int requestsPerClient = 300;
         final Map<Long, AtomicInteger> processed = new ConcurrentHashMap<>();
-        try (Node n = TestNodes.start(RunQueues.NATIVE, 2); Inbox inbox = n.inbox())
+        try (Node n = Nodes.start(RunQueues.NATIVE, 2); Inbox inbox = n.inbox())
         {
             final Supervisor.ChildSpec[] specs = new Supervisor.ChildSpec[workers];
             for (int i = 0; i < workers; i++)

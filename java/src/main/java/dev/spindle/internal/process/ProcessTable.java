@@ -77,6 +77,12 @@ public final class ProcessTable
         return node;
     }
 
+    /** @return fresh indices handed out so far (tests: released slots must be reused first). */
+    int freshIssued()
+    {
+        return nextFresh.get();
+    }
+
     /** @return processes and inboxes alive now. */
     public int live()
     {

@@ -58,6 +58,12 @@ public final class NodeRuntime
         this.schedulers = new Schedulers(id, config, plan, processLimit);
     }
 
+    /** @return the schedulers (for statistics, tests and tools inside the runtime). */
+    public Schedulers schedulers()
+    {
+        return schedulers;
+    }
+
     /** @return whether close has begun. */
     public boolean isClosed()
     {

@@ -123,6 +123,22 @@ final class ActiveSet
     }
 
     /**
+     * Where a process bound to {@code target} runs: there, unless it is offline (inactive) or dead;
+     * a stall does not move bound processes (they wait for their scheduler, as binding promises).
+     *
+     * @param target the bound scheduler.
+     * @return a scheduler index.
+     */
+    int placeBound(final int target)
+    {
+        if (target < active && (unusable.get(target) & DEAD) == 0)
+        {
+            return target;
+        }
+        return place(target);
+    }
+
+    /**
      * Where work meant for {@code target} goes: itself when usable, else the next usable active
      * scheduler after {@code target % active} (a bound process runs there until its own is back).
      *

@@ -84,12 +84,17 @@ final class DirtyPool
         return new int[] {executor.getQueue().size(), executor.getActiveCount()};
     }
 
+    /**
+     * Interrupts the dirty threads and waits briefly. Work that ignores the interrupt finishes later
+     * on its own: its completion goes through the node's gate and does nothing once it is closed,
+     * so close need not wait for it.
+     */
     void shutdown()
     {
         executor.shutdownNow();
         try
         {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            executor.awaitTermination(100, TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException ex)
         {

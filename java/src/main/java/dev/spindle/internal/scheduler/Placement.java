@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Where a process runs next: the one function that decides it ({@link #target}), for every way a
  * process becomes runnable. docs/scheduling.md states the rules:
  * <ul>
- * <li>bound to scheduler i: i (or a usable stand-in while i is offline, stuck or dead);</li>
+ * <li>bound to scheduler i: i (or a stand-in while i is offline or dead; a stuck i keeps them);</li>
  * <li>spawned by a process: its parent's scheduler (the BEAM's rule); from a plain thread: round
  *     robin over the active schedulers;</li>
  * <li>woken by a message from a process: the sender's scheduler (Pony's and Go's rule: the
@@ -57,7 +57,7 @@ final class Placement
         final int bound = p.boundScheduler;
         if (bound >= 0)
         {
-            return active.place(bound); // bound processes never emigrate
+            return active.placeBound(bound); // bound processes never emigrate, nor leave a stuck scheduler
         }
         final int want = switch (cause)
         {
@@ -87,6 +87,6 @@ final class Placement
      */
     int forward(final ProcessHandle p, final int here)
     {
-        return active.place(p.boundScheduler >= 0 ? p.boundScheduler : here);
+        return p.boundScheduler >= 0 ? active.placeBound(p.boundScheduler) : active.place(here);
     }
 }

@@ -34,7 +34,9 @@ public final class Scheduler
     /** Every 32 reductions the slice's clock is checked (keeps nanoTime off most calls). */
     static final int SLICE_CHECK_MASK = 31;
     /** Loop failures in a row after which the thread gives up (and dies loudly). */
-    private static final int MAX_CONSECUTIVE_ERRORS = 100;
+    static final int MAX_CONSECUTIVE_ERRORS = 100;
+    /** Fault injection for tests only ({@code -Dspindle.testHooks=true}); folded away otherwise. */
+    private static final boolean TEST_HOOKS = Boolean.getBoolean("spindle.testHooks");
 
     private static final System.Logger LOG = System.getLogger("dev.spindle");
     private static final VarHandle CURRENT;
@@ -77,6 +79,7 @@ public final class Scheduler
     @SuppressWarnings("unused") private Process current;   // opaque: the monitor samples it
     @SuppressWarnings("unused") private long schedules;    // opaque: schedule-ins so far
     private volatile long longReported; // the schedule number the monitor reported as long
+    private volatile RuntimeException injectedFault; // tests only
     private volatile int observedCpu = -1;
     private volatile String pinError;
 
@@ -257,8 +260,27 @@ public final class Scheduler
         }
     }
 
+    /**
+     * Tests only (needs {@code -Dspindle.testHooks=true}): every later round of this scheduler fails
+     * with {@code fault}, so its thread dies after {@link #MAX_CONSECUTIVE_ERRORS} rounds.
+     *
+     * @param fault the failure, or null to stop injecting.
+     */
+    void injectFault(final RuntimeException fault)
+    {
+        if (!TEST_HOOKS)
+        {
+            throw new IllegalStateException("fault injection needs -Dspindle.testHooks=true");
+        }
+        injectedFault = fault;
+    }
+
     private void round()
     {
+        if (TEST_HOOKS && injectedFault != null)
+        {
+            throw injectedFault;
+        }
         if (id >= group.active().active())
         {
             offlineRound();

@@ -203,6 +203,19 @@ public final class Schedulers implements MessageTimer.Delivery
         return closed;
     }
 
+    /**
+     * Tests only (needs {@code -Dspindle.testHooks=true}): scheduler {@code s} fails every round
+     * from now on, so its thread dies.
+     *
+     * @param s     scheduler.
+     * @param fault the failure.
+     */
+    public void injectFault(final int s, final RuntimeException fault)
+    {
+        schedulers[s].injectFault(fault);
+        queues.unpark(s); // a sleeping scheduler must run a round to meet it
+    }
+
     /** @return the dirty pool's queued tasks and busy threads. */
     public int[] dirtyLoad()
     {

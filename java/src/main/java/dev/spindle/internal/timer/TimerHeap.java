@@ -77,6 +77,20 @@ public final class TimerHeap
         return (int)SIZE.getOpaque(this);
     }
 
+    /** @return the array's length (tests: it shrinks after a burst). */
+    int capacity()
+    {
+        lock();
+        try
+        {
+            return heap.length;
+        }
+        finally
+        {
+            unlock();
+        }
+    }
+
     private void lock()
     {
         int spins = 0;

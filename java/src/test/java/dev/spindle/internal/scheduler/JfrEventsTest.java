@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;

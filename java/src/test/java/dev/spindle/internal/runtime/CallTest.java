@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.runtime;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -7,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Proc.call and Proc.reply: replies matched by ref, clear failures, no monitors left behind. */
@@ -45,7 +49,7 @@ class CallTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void outcomes(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -94,7 +98,7 @@ class CallTest
 
     /** A crash while serving fails exactly the callers it had, with the Throwable as reason. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void aCrashFailsTheCaller(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -115,10 +119,10 @@ class CallTest
 
     /** Many concurrent callers: every one gets its own answer; the server holds no monitors afterwards. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void concurrentCallersAndNoLeftoverMonitors(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Object r = inProcess(node, inbox, () ->
             {

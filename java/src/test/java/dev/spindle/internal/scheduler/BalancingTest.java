@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -11,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class BalancingTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void compactionSleepsSchedulersUnderLightLoadAndWakesThemUnderHeavy(final RunQueues kind) throws Exception
     {
         try (Node node = Node.start(NodeConfig.builder().schedulers(2).pinned(false).runQueues(kind).compaction(true).build());

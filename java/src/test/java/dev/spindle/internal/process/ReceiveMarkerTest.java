@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.process;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -7,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Ports the intent of OTP's receive_SUITE call_with_huge_message_queue and receive_in_between. */
@@ -35,7 +39,7 @@ class ReceiveMarkerTest
      * work; best-of-three with warm-up, and up to three attempts).
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void callWithAHugeMessageQueue(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 1, () ->
@@ -85,7 +89,7 @@ class ReceiveMarkerTest
      * before, between and after stay receivable in order, and a reply matched by ref is found.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void messagesAroundTheMarkerKeepTheirOrder(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->

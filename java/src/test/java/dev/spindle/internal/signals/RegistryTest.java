@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -6,14 +10,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Registered names, with the rules of OTP's process_SUITE bad_register. */
 class RegistryTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void badRegistrationsThrow(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -56,10 +60,10 @@ class RegistryTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void namesResolveFromProcessesAndThreadsAndAreFreedOnExit(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid p = node.spawn(() ->
             {
@@ -97,7 +101,7 @@ class RegistryTest
 
     /** Many processes race for one name: exactly one wins, and whereis names the winner. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void oneWinnerPerName(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +26,7 @@ class SignalsTest
 
     private static Object run(final RunQueues kind, final Body body) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {
@@ -50,10 +54,10 @@ class SignalsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linkedProcessDeathKillsANonTrappingPartnerAndIsAnExitForATrappingOne(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {
@@ -71,7 +75,7 @@ class SignalsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void exitSignalRules(final RunQueues kind) throws Exception
     {
         final Object r = run(kind, () ->
@@ -140,10 +144,10 @@ class SignalsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linkRules(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {
@@ -172,7 +176,7 @@ class SignalsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void monitorRules(final RunQueues kind) throws Exception
     {
         final Object r = run(kind, () ->
@@ -202,7 +206,7 @@ class SignalsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void signalsNeverOvertakeMessagesFromTheSameSender(final RunQueues kind) throws Exception
     {
         final Object r = run(kind, () ->

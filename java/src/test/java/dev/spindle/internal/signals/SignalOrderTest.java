@@ -1,11 +1,15 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Ports the intent of OTP's signal_SUITE ordering cases (xm_sig_order, monitor_order). */
@@ -16,7 +20,7 @@ class SignalOrderTest
      * receiver sees the Exit exactly between the messages sent before and after it.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void exitSignalsKeepTheirPlaceAmongMessages(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -72,7 +76,7 @@ class SignalOrderTest
      * before it died, with several senders dying at once.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void downAndExitComeAfterEveryMessageOfTheDeadProcess(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -144,7 +148,7 @@ class SignalOrderTest
      * links, unlinks, links again and then dies leaves exactly one Exit.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linkSignalsAreAppliedInOrder(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->

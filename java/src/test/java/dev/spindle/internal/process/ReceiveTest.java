@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.process;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class ReceiveTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void selectiveReceiveLeavesOthersInTheirOrder(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid p = node.spawn(() ->
             {
@@ -43,10 +47,10 @@ class ReceiveTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void selectiveReceiveWaitsForALaterMatch(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid p = node.spawn(() ->
             {
@@ -63,10 +67,10 @@ class ReceiveTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void zeroTimeoutPolls(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             assertNull(inbox.receive(Duration.ZERO));
             node.spawn(() ->
@@ -84,11 +88,11 @@ class ReceiveTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void timeoutsFireOnceAndOnlyOnce(final RunQueues kind) throws Exception
     {
         final int processes = 2_000;
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final AtomicInteger timeouts = new AtomicInteger();
             final AtomicInteger messages = new AtomicInteger();
@@ -138,10 +142,10 @@ class ReceiveTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void matchingMessageBeforeTheDeadlineWins(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid p = node.spawn(() ->
             {
@@ -156,10 +160,10 @@ class ReceiveTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void inboxTimeoutReturnsNull(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final long t0 = System.nanoTime();
             assertNull(inbox.receive(Duration.ofMillis(20)));

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class PriorityTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void highStarvesNormalWhileRunnable(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final AtomicLong normalTurns = new AtomicLong();
             final AtomicBoolean stop = new AtomicBoolean();
@@ -48,10 +52,10 @@ class PriorityTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void lowGetsAboutOneTurnInEightOfNormals(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final AtomicLong low = new AtomicLong();
             final AtomicLong normal = new AtomicLong();
@@ -84,10 +88,10 @@ class PriorityTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void setPriorityChangesTheCallersQueue(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {

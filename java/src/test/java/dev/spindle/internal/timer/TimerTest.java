@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.timer;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -7,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Ports the intent of OTP's timer_bif_SUITE (start_timer_1, send_after_2, registered_process, cleanup). */
@@ -15,7 +19,7 @@ class TimerTest
 {
     /** send_after: the message arrives once, never before its delay; cancelling after it fired gives null. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void sendAfterDeliversOnceAfterTheDelay(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -41,7 +45,7 @@ class TimerTest
 
     /** start_timer cancel: cancel returns the time left (at most the delay), the message never comes, a second cancel gives null. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void cancelReturnsTheTimeLeft(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -90,7 +94,7 @@ class TimerTest
 
     /** registered_process: a name is resolved when the timer fires; nobody registered then, and the message is dropped. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void namesAreResolvedWhenTheTimerFires(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -119,10 +123,10 @@ class TimerTest
      * started by a process that exits still fire (as on the BEAM).
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void timersToDeadProcessesLeakNothing(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid target = node.spawn(() -> Proc.receive());
             inProcess(node, inbox, () ->

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.process;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +36,10 @@ class ProcBasicsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void nullsAreRejected(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             assertThrows(NullPointerException.class, () -> node.send(inbox.pid(), null));
             assertThrows(NullPointerException.class, () -> node.send((Pid)null, "x"));
@@ -60,7 +64,7 @@ class ProcBasicsTest
     @Test
     void badSpawnOptionsAndForeignPidsFailClearly() throws Exception
     {
-        try (Node a = TestNodes.start(RunQueues.NATIVE, 2); Node b = TestNodes.start(RunQueues.NATIVE, 1))
+        try (Node a = Nodes.start(RunQueues.NATIVE, 2); Node b = Nodes.start(RunQueues.NATIVE, 1))
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> a.spawn(() -> { }, SpawnOptions.defaults().scheduler(2)));
@@ -73,10 +77,10 @@ class ProcBasicsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void pidsPrintLikeTheBeamAndStayComparableAfterDeath(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final Pid pid = node.spawn(() -> Proc.send(inbox.pid(), Proc.self()));
             assertEquals(pid, inbox.receive(Duration.ofSeconds(10)));
@@ -94,7 +98,7 @@ class ProcBasicsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void anUncaughtExceptionEndsOnlyThatProcessAndIsLoggedWithItsPid(final RunQueues kind) throws Exception
     {
         final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -118,7 +122,7 @@ class ProcBasicsTest
             }
         };
         jul.addHandler(handler);
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final Pid survivor = node.spawn(() ->
             {
@@ -146,10 +150,10 @@ class ProcBasicsTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void negativeTimeoutsAreRejected(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             assertThrows(IllegalArgumentException.class, () -> inbox.receive(Duration.ofMillis(-1)));
             node.spawn(() ->

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -9,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Ports the intent of OTP's monitor_SUITE (mon_1, demon_1, demon_2, demonitor_flush, large_exit) and erl_link_SUITE process_monitors. */
@@ -17,7 +21,7 @@ class MonitorTest
 {
     /** mon_1: every monitor call is independent and each gets its own Down with the exit reason. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void eachMonitorGetsItsOwnDown(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -35,7 +39,7 @@ class MonitorTest
 
     /** A dead or never-existing target gives an immediate noproc Down. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void deadTargetsGiveNoproc(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -53,7 +57,7 @@ class MonitorTest
 
     /** demon_1: demonitor before the exit, and no Down is ever received; it reports whether it was active. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void demonitorBeforeExitMeansNoDown(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -93,7 +97,7 @@ class MonitorTest
 
     /** demon_2 and demonitor_flush: a Down already queued stays without flush and goes with it. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void demonitorFlushRemovesAQueuedDown(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -120,7 +124,7 @@ class MonitorTest
 
     /** large_exit: a big exit reason reaches every monitor intact (the same object: no copying). */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void largeExitReasons(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -156,7 +160,7 @@ class MonitorTest
      * Down, with the real reason or noproc.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void monitorsRacingAnExitEachGetExactlyOneDown(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -198,10 +202,10 @@ class MonitorTest
 
     /** A monitor is removed from its target when the watcher exits or demonitors (no leak in long-lived servers). */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void targetsForgetWatchersThatLeave(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid server = node.spawn(() ->
             {

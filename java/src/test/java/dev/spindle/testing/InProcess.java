@@ -1,4 +1,6 @@
-package dev.spindle;
+package dev.spindle.testing;
+
+import dev.spindle.*;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -6,17 +8,17 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Helpers for the signal and OTP tests: run a test body inside a process, wait for Downs. */
-final class SignalTestSupport
+public final class InProcess
 {
     /** Generous wait for anything that must happen (never a timed assertion). */
-    static final Duration T = Duration.ofSeconds(10);
+    public static final Duration T = Duration.ofSeconds(10);
 
-    private SignalTestSupport()
+    private InProcess()
     {
     }
 
     /** A test body run in a process; what it returns is the test's result. */
-    interface Body
+    public interface Body
     {
         Object run() throws Exception;
     }
@@ -25,15 +27,15 @@ final class SignalTestSupport
      * Runs {@code body} in a process on a fresh node and returns what it returned, or a string
      * describing what it threw.
      */
-    static Object inProcess(final RunQueues kind, final int schedulers, final Body body) throws Exception
+    public static Object inProcess(final RunQueues kind, final int schedulers, final Body body) throws Exception
     {
-        try (Node node = TestNodes.start(kind, schedulers); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, schedulers); Inbox inbox = node.inbox())
         {
             return inProcess(node, inbox, body);
         }
     }
 
-    static Object inProcess(final Node node, final Inbox inbox, final Body body) throws Exception
+    public static Object inProcess(final Node node, final Inbox inbox, final Body body) throws Exception
     {
         node.spawn(() ->
         {
@@ -57,38 +59,38 @@ final class SignalTestSupport
     }
 
     /** In a process: a process that waits forever (until a signal ends it). */
-    static Pid sleeper()
+    public static Pid sleeper()
     {
         return Proc.spawn(() -> Proc.receive(m -> false));
     }
 
     /** In a process: the Down for {@code ref}, or null after {@link #T}. */
-    static Down down(final Ref ref)
+    public static Down down(final Ref ref)
     {
         return (Down)Proc.receive(m -> m instanceof Down d && d.ref().equals(ref), T);
     }
 
     /** In a process: the Down for {@code ref} if one arrives within {@code wait}. */
-    static Down down(final Ref ref, final Duration wait)
+    public static Down down(final Ref ref, final Duration wait)
     {
         return (Down)Proc.receive(m -> m instanceof Down d && d.ref().equals(ref), wait);
     }
 
     /** In a process: the Exit from {@code from}, or null after {@code wait}. */
-    static Exit exitFrom(final Pid from, final Duration wait)
+    public static Exit exitFrom(final Pid from, final Duration wait)
     {
         return (Exit)Proc.receive(m -> m instanceof Exit e && e.from().equals(from), wait);
     }
 
     /** In a process: the reason {@code pid} exits with (monitors it). */
-    static Object reasonOf(final Pid pid)
+    public static Object reasonOf(final Pid pid)
     {
         final Down d = down(Proc.monitor(pid));
         return d == null ? "no Down within " + T : d.reason();
     }
 
     /** On a thread: waits until {@code condition} holds, failing after {@link #T}. */
-    static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    public static void await(final BooleanSupplier condition, final String what) throws InterruptedException
     {
         final long deadline = System.nanoTime() + T.toNanos();
         while (!condition.getAsBoolean())

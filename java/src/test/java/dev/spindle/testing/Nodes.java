@@ -1,25 +1,29 @@
-package dev.spindle;
+package dev.spindle.testing;
+
+import dev.spindle.Node;
+import dev.spindle.NodeConfig;
+import dev.spindle.RunQueues;
 
 import java.util.stream.Stream;
 
 /** Shared helpers: every behaviour test runs on both run-queue implementations. */
-final class TestNodes
+public final class Nodes
 {
-    private TestNodes()
+    private Nodes()
     {
     }
 
-    static Stream<RunQueues> kinds()
+    public static Stream<RunQueues> kinds()
     {
         return Stream.of(RunQueues.NATIVE, RunQueues.JAVA);
     }
 
-    static Node start(final RunQueues kind, final int schedulers)
+    public static Node start(final RunQueues kind, final int schedulers)
     {
         return Node.start(NodeConfig.builder().schedulers(schedulers).pinned(false).runQueues(kind).build());
     }
 
-    static Node start(final RunQueues kind, final int schedulers, final int reductions)
+    public static Node start(final RunQueues kind, final int schedulers, final int reductions)
     {
         return Node.start(NodeConfig.builder().schedulers(schedulers).pinned(false).runQueues(kind)
             .reductions(reductions).build());

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.*;
 class SchedulerControlTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void schedulersGoOfflineAndOnlineUnderLoadWithEveryMessageDelivered(final RunQueues kind) throws Exception
     {
         final int pairs = 50;
         final int rounds = 2_000;
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             assertEquals(2, node.schedulersOnline());
             for (int i = 0; i < pairs; i++)
@@ -71,7 +75,7 @@ class SchedulerControlTest
     @Test
     void badOnlineCountsFailClearly() throws Exception
     {
-        try (Node node = TestNodes.start(RunQueues.NATIVE, 2))
+        try (Node node = Nodes.start(RunQueues.NATIVE, 2))
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> node.schedulersOnline(3));
             assertTrue(ex.getMessage().contains("1..2"), ex.getMessage());
@@ -80,10 +84,10 @@ class SchedulerControlTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void boundProcessOnAnOfflineSchedulerKeepsRunning(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid bound = node.spawn(() ->
             {
@@ -107,10 +111,10 @@ class SchedulerControlTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void dirtyWorkRunsOffTheSchedulersAndReturnsItsResult(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final AtomicInteger ticks = new AtomicInteger();
             node.spawn(() ->
@@ -149,10 +153,10 @@ class SchedulerControlTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void statsAndUtilizationReport(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2))
+        try (Node node = Nodes.start(kind, 2))
         {
             final List<Node.SchedulerStats> before = node.stats();
             assertEquals(2, before.size());

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.process;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -12,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class MessagingStressTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void hundredThousandProcessesEachAnswerOneMessage(final RunQueues kind) throws Exception
     {
         final int n = 100_000;
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid[] pids = new Pid[n];
             for (int i = 0; i < n; i++)
@@ -45,12 +49,12 @@ class MessagingStressTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void eightSendersKeepTheirOrderToOneReceiver(final RunQueues kind) throws Exception
     {
         final int senders = 8;
         final int perSender = 100_000;
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid receiver = node.spawn(() ->
             {
@@ -91,12 +95,12 @@ class MessagingStressTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void plainThreadsAndProcessesSendConcurrentlyWithoutLoss(final RunQueues kind) throws Exception
     {
         final int threads = 4;
         final int perThread = 50_000;
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Pid counter = node.spawn(() ->
             {

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -7,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Ports the intent of OTP's process_SUITE exit cases (and signal_SUITE kill2killed). */
@@ -15,7 +19,7 @@ class ExitSignalTest
 {
     /** process_SUITE t_exit_2_other_normal: exit(Other, normal) does not end a non-trapping process. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void normalFromAnotherProcessIsIgnored(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -39,7 +43,7 @@ class ExitSignalTest
 
     /** process_SUITE normal_suicide_exit and self_exit: exit(self(), R) ends the caller with R, normal included. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void exitToSelfEndsTheCaller(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -69,7 +73,7 @@ class ExitSignalTest
 
     /** Proc.exit(reason) ends the caller; a normal one does not take its (non-trapping) links with it. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void exitEndsTheCallerAndNormalSparesItsLinks(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -98,7 +102,7 @@ class ExitSignalTest
 
     /** process_SUITE exit_and_timeout: a process waiting in a receive with a timeout dies at once when told. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void aWaitingProcessIsWokenToDie(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -127,7 +131,7 @@ class ExitSignalTest
 
     /** kill is untrappable: the victim exits killed, and its links see killed. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void killCannotBeTrapped(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -154,7 +158,7 @@ class ExitSignalTest
      * dies with kill (not killed).
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void killThroughALinkIsNotConverted(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -183,7 +187,7 @@ class ExitSignalTest
 
     /** Trapping turns every exit signal but kill into an Exit message; trapExit returns the old value. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void trappingTurnsSignalsIntoMessages(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -218,7 +222,7 @@ class ExitSignalTest
 
     /** An uncaught exception's reason is the Throwable; catch (Exception) in process code does not stop an exit. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void reasonsOfThrowablesAndExitsThatCodeCannotSwallow(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -255,7 +259,7 @@ class ExitSignalTest
 
     /** A process that only sends, or only yields, still obeys an exit signal at its next Spindle call. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void processesThatNeverReceiveCanBeKilled(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->

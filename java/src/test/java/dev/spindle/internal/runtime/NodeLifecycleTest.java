@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.runtime;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,10 +26,10 @@ class NodeLifecycleTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void closeStopsEverySchedulerThread(final RunQueues kind) throws Exception
     {
-        final Node node = TestNodes.start(kind, 2);
+        final Node node = Nodes.start(kind, 2);
         assertEquals(Set.of("spindle-" + node.id() + "-scheduler-0", "spindle-" + node.id() + "-scheduler-1", "spindle-" + node.id() + "-monitor"),
             spindleThreads(node).stream().map(Thread::getName).collect(Collectors.toSet()));
         try (Inbox inbox = node.inbox())
@@ -41,10 +45,10 @@ class NodeLifecycleTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void closedNodeRefusesNewWork(final RunQueues kind)
     {
-        final Node node = TestNodes.start(kind, 1);
+        final Node node = Nodes.start(kind, 1);
         final Pid pid = node.spawn(Proc::receive);
         node.close();
         final NodeClosedException spawn = assertThrows(NodeClosedException.class, () -> node.spawn(() -> { }));
@@ -56,7 +60,7 @@ class NodeLifecycleTest
     @Test
     void inboxWaitingWhenNodeClosesIsReleased() throws Exception
     {
-        final Node node = TestNodes.start(RunQueues.NATIVE, 1);
+        final Node node = Nodes.start(RunQueues.NATIVE, 1);
         final Inbox inbox = node.inbox();
         final CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() ->
         {
@@ -78,7 +82,7 @@ class NodeLifecycleTest
     @Test
     void closeFromInsideAProcessIsRefused() throws Exception
     {
-        try (Node node = TestNodes.start(RunQueues.NATIVE, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(RunQueues.NATIVE, 1); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -9,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Ports the intent of OTP's erl_link_SUITE (links, otp_5772) and signal_SUITE unlink_exit. */
@@ -17,7 +21,7 @@ class LinkTest
 {
     /** erl_link_SUITE links: a link is bidirectional, whichever side exits first. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linksAreBidirectional(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -46,10 +50,10 @@ class LinkTest
 
     /** At most one link per pair, linking to self does nothing, node.info shows links on both sides. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void oneLinkPerPairAndNoneToSelf(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Object r = inProcess(node, inbox, () ->
             {
@@ -84,7 +88,7 @@ class LinkTest
 
     /** Linking to a dead process: a trapping caller gets Exit(noproc), a non-trapping one dies with noproc. */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linkToADeadProcessGivesNoproc(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -113,7 +117,7 @@ class LinkTest
      * before the unlink).
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void unlinkStopsExitSignalsFromTheLink(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 1, () ->
@@ -153,7 +157,7 @@ class LinkTest
      * a link, exactly one Exit.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void repeatedLinkAndUnlinkLeaveTheLastState(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->
@@ -192,7 +196,7 @@ class LinkTest
      * the real reason if its link arrived first, noproc if the process was already exiting.
      */
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void linksRacingAnExitEachGetExactlyOneAnswer(final RunQueues kind) throws Exception
     {
         final Object r = inProcess(kind, 2, () ->

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.scheduler;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -12,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class SchedulingTest
 {
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void yieldingHogDoesNotStarveAPingPong(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 1); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1); Inbox inbox = node.inbox())
         {
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicLong hogYields = new AtomicLong();
@@ -52,11 +56,11 @@ class SchedulingTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void reductionBudgetMakesSendersInterleave(final RunQueues kind) throws Exception
     {
         // One scheduler, budget 10: two senders that never wait must alternate in bursts of ~10.
-        try (Node node = TestNodes.start(kind, 1, 10); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 1, 10); Inbox inbox = node.inbox())
         {
             final Pid sink = node.spawn(() ->
             {
@@ -94,10 +98,10 @@ class SchedulingTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void boundProcessRunsOnlyWhereBound(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             for (int target = 0; target < 2; target++)
             {
@@ -130,10 +134,10 @@ class SchedulingTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void spawnedChildrenStartOnTheParentsScheduler(final RunQueues kind) throws Exception
     {
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             node.spawn(() ->
             {
@@ -152,13 +156,13 @@ class SchedulingTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void workSpreadsAcrossSchedulersByStealing(final RunQueues kind) throws Exception
     {
         // A burst spawned on scheduler 0 must reach scheduler 1. The children keep busy (yielding)
         // until one of them has run there, or 10 s: on a 2-core machine an idle scheduler may get
         // no CPU for milliseconds, so a fixed short burst would test the OS, not the stealing.
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final java.util.concurrent.atomic.AtomicBoolean spread = new java.util.concurrent.atomic.AtomicBoolean();
             node.spawn(() ->

@@ -1,4 +1,8 @@
-package dev.spindle;
+package dev.spindle.internal.signals;
+
+import dev.spindle.*;
+import dev.spindle.testing.InProcess;
+import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.spindle.SignalTestSupport.*;
+import static dev.spindle.testing.InProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -33,12 +37,12 @@ class ChaosTest
     }
 
     @ParameterizedTest
-    @MethodSource("dev.spindle.TestNodes#kinds")
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void nothingIsSilentlyLost(final RunQueues kind) throws Exception
     {
         final Map<Long, AtomicInteger> processed = new ConcurrentHashMap<>();
         final AtomicBoolean chaosOver = new AtomicBoolean();
-        try (Node node = TestNodes.start(kind, 2); Inbox inbox = node.inbox())
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
             final Supervisor.ChildSpec[] groups = new Supervisor.ChildSpec[GROUPS];
             for (int g = 0; g < GROUPS; g++)

@@ -1,0 +1,102 @@
+package dev.spindle.internal.runtime;
+
+import dev.spindle.*;
+import dev.spindle.testing.Nodes;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Inboxes: close racing receive, double close, slot reuse, one receiver at a time, errors that match the docs. */
+class InboxTest
+{
+    /** A thread blocked in receive wakes when another thread closes the inbox (it used to stay parked). */
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void closeWakesABlockedReceiver(final RunQueues kind) throws Exception
+    {
+        try (Node node = Nodes.start(kind, 1))
+        {
+            for (int round = 0; round < 200; round++)
+            {
+                final Inbox inbox = node.inbox();
+                final CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() ->
+                {
+                    try
+                    {
+                        inbox.receive();
+                        return null;
+                    }
+                    catch (final Throwable t)
+                    {
+                        return t;
+                    }
+                });
+                if (round % 2 == 0)
+                {
+                    Thread.sleep(0, 200_000); // sometimes close before the receiver parks, sometimes after
+                }
+                inbox.close();
+                final Throwable t = outcome.get(10, TimeUnit.SECONDS);
+                assertTrue(t instanceof IllegalStateException && t.getMessage().contains("closed"), "round " + round + ": " + t);
+            }
+        }
+    }
+
+    /** Closing twice releases the slot once; the process count comes back exactly. */
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void doubleCloseReleasesOnce(final RunQueues kind)
+    {
+        try (Node node = Nodes.start(kind, 1))
+        {
+            final int before = node.processCount();
+            final Inbox a = node.inbox();
+            a.close();
+            a.close();
+            assertEquals(before, node.processCount());
+            final Inbox b = node.inbox();
+            final Inbox c = node.inbox();
+            assertEquals(before + 2, node.processCount());
+            b.close();
+            c.close();
+            assertEquals(before, node.processCount());
+        }
+    }
+
+    /** Receive on a closed inbox throws IllegalStateException, as its Javadoc says; on a closed node NodeClosedException. */
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void errorsMatchTheDocs(final RunQueues kind) throws Exception
+    {
+        final Node node = Nodes.start(kind, 1);
+        final Inbox closed = node.inbox();
+        closed.close();
+        assertThrows(IllegalStateException.class, closed::receive);
+        assertThrows(IllegalStateException.class, () -> closed.receive(Duration.ZERO));
+        final Inbox open = node.inbox();
+        final CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                open.receive();
+                return null;
+            }
+            catch (final Throwable t)
+            {
+                return t;
+            }
+        });
+        Thread.sleep(50);
+        assertThrows(IllegalStateException.class, () -> open.receive(Duration.ofMillis(10)), "a second receiver");
+        node.close();
+        assertTrue(waiting.get(10, TimeUnit.SECONDS) instanceof NodeClosedException);
+        assertThrows(NodeClosedException.class, open::receive);
+        assertThrows(NodeClosedException.class, node::inbox);
+    }
+}
