@@ -8,6 +8,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -48,10 +50,10 @@ class InboxTest
         }
     }
 
-    /** Closing twice releases the slot once; the process count comes back exactly. */
+    /** Closing twice, also from two threads at once, releases the slot once; the process count comes back exactly. */
     @ParameterizedTest
     @MethodSource("dev.spindle.testing.Nodes#kinds")
-    void doubleCloseReleasesOnce(final RunQueues kind)
+    void doubleCloseReleasesOnce(final RunQueues kind) throws Exception
     {
         try (Node node = Nodes.start(kind, 1))
         {
@@ -60,12 +62,33 @@ class InboxTest
             a.close();
             a.close();
             assertEquals(before, node.processCount());
-            final Inbox b = node.inbox();
-            final Inbox c = node.inbox();
-            assertEquals(before + 2, node.processCount());
-            b.close();
-            c.close();
-            assertEquals(before, node.processCount());
+            final AtomicReference<Inbox> target = new AtomicReference<>();
+            final AtomicInteger phase = new AtomicInteger();
+            final Thread other = new Thread(() ->
+            {
+                for (int round = 1; round <= 5_000; round++)
+                {
+                    while (phase.get() != 2 * round - 1)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    target.get().close();
+                    phase.incrementAndGet();
+                }
+            });
+            other.start();
+            for (int round = 1; round <= 5_000; round++)
+            {
+                target.set(node.inbox());
+                phase.incrementAndGet(); // both threads close it at once
+                target.get().close();
+                while (phase.get() != 2 * round)
+                {
+                    Thread.onSpinWait();
+                }
+                assertEquals(before, node.processCount(), "round " + round);
+            }
+            other.join();
         }
     }
 
