@@ -220,7 +220,7 @@ public final class Main
                     Result r;
                     try
                     {
-                        if (!o.quick && p.wantsWarmUp())
+                        if (!o.quick && p.wantsWarmUp() && c.wantsWarmUp())
                         {
                             p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
                         }

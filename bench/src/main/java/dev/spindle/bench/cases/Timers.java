@@ -81,6 +81,13 @@ public final class Timers implements Case
         return "us";
     }
 
+    /** Lateness in milliseconds does not depend on JIT warm-up; a warm-up would only cost the gaps again. */
+    @Override
+    public boolean wantsWarmUp()
+    {
+        return false;
+    }
+
     /** @param kind a timer @return its delay. */
     public static Duration delay(final Kind kind)
     {
@@ -96,7 +103,7 @@ public final class Timers implements Case
     /** @param scale sizes @return samples of each kind after idle gaps. */
     public static int idleSamples(final Scale scale)
     {
-        return scale.pick(4, 2);
+        return scale.pick(4, 1);
     }
 
     /** @param scale sizes @param kind a timer @return samples of that kind under load. */

@@ -103,11 +103,12 @@ final class Html
         {
             sb.append("<div class=\"banner warn\">Warning: ").append(h(m.get("warning"))).append(". Compare these figures only with runs on a quiet machine.</div>");
         }
-        final List<String> alarms = TimerLines.alarms(report);
-        if (!alarms.isEmpty())
+        final Map<String, List<String>> failures = timerFailures(report);
+        if (!failures.isEmpty())
         {
-            sb.append("<div class=\"banner alarm\">Timers fired early or were lost<ul>");
-            alarms.forEach(a -> sb.append("<li>").append(h(a.replaceFirst("^!!! ", ""))).append("</li>"));
+            sb.append("<div class=\"banner alarm\">Timers fired early, were lost or failed (see Timers below)<ul>");
+            failures.forEach((variant, what) -> sb.append("<li><b>").append(h(variant)).append("</b>: ").append(h(String.join("; ", what)))
+                .append("</li>"));
             sb.append("</ul></div>");
         }
         results(report, sb);
@@ -139,6 +140,38 @@ final class Html
         sb.append("<script>const CHARTS = ").append(Json.of(charts).replace("</", "<\\/")).append(";</script>");
         sb.append("<script>").append(resource("/report/charts.js")).append("</script>");
         return sb.append("</body></html>\n").toString();
+    }
+
+    /** @return per runtime variant, its early, lost and failed timers, e.g. "under load: receive lost 1". */
+    private static Map<String, List<String>> timerFailures(final Report report)
+    {
+        final Map<String, List<String>> out = new LinkedHashMap<>();
+        for (final TimerLines.Line l : TimerLines.of(report))
+        {
+            final List<String> what = new ArrayList<>();
+            l.cells().forEach((kind, c) ->
+            {
+                final String name = kind.equals("sendafter") ? "sendAfter" : kind;
+                if (c.early() > 0)
+                {
+                    what.add(name + " early " + c.early());
+                }
+                if (c.lost() > 0)
+                {
+                    what.add(name + " lost " + c.lost());
+                }
+                if (c.errors() > 0)
+                {
+                    what.add(name + " failed " + c.errors());
+                }
+            });
+            if (!what.isEmpty())
+            {
+                out.computeIfAbsent(l.variant(), v -> new ArrayList<>())
+                    .add((l.condition().equals("idle") ? "after idle gaps: " : "under load: ") + String.join(", ", what));
+            }
+        }
+        return out;
     }
 
     /** @return every runtime that has a figure anywhere, in peer order, Spindle's idle variants after Spindle. */

@@ -137,8 +137,9 @@ class ReportTest
         assertTrue(html.contains("\"kind\":\"bars\",\"unit\":\"msg/s\",\"log\":false"), "fan-in spans less than 100x: linear");
         assertTrue(html.contains("higher is better"), "rates say so");
         assertTrue(html.contains("banner warn") && html.contains("load average 4.60"), "the loaded machine is called out");
-        assertTrue(html.contains("banner alarm") && html.contains("TIMERS LOST: spindle-backoff load receive") &&
-            html.contains("TIMERS EARLY: spindle-park"), "early and lost timers are called out");
+        assertTrue(html.contains("banner alarm") && html.contains("<b>spindle-backoff</b>: under load: receive lost 1") &&
+            html.contains("<b>spindle-park</b>: after idle gaps: sendAfter early 2; under load: sendAfter early 2"),
+            "early and lost timers are called out");
         assertTrue(html.contains("351 ±8%"), "median with its spread");
         assertTrue(html.contains("spindle-park</td>"), "one timers line per idle mode");
     }
