@@ -3,7 +3,7 @@ package dev.spindle.bench.actors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +52,10 @@ public final class PlatformThreadTimers implements TimerProbes, AutoCloseable
                         if (timer == Kind.SEND_AFTER)
                         {
                             // The task reports from the executor's thread; this thread waits for it.
-                            final CompletableFuture<Fired> done = new CompletableFuture<>();
+                            final ArrayBlockingQueue<Fired> done = new ArrayBlockingQueue<>(1);
                             final long s = seq;
-                            scheduler.schedule(() -> done.complete(new Fired(s, deadline, System.nanoTime(), null)), nanos, TimeUnit.NANOSECONDS);
-                            sink.accept(done.join());
+                            scheduler.schedule(() -> done.add(new Fired(s, deadline, System.nanoTime(), null)), nanos, TimeUnit.NANOSECONDS);
+                            sink.accept(done.take()); // interruptible: close() ends a wait whose task was cancelled
                         }
                         else
                         {

@@ -45,13 +45,11 @@ public final class Timers implements Case
     public static final Duration SHORT = Duration.ofMillis(1);
     /** The call timeout. */
     public static final Duration CALL = Duration.ofMillis(50);
-    /** The two conditions, in the order they run. */
-    public static final List<String> CONDITIONS = List.of("idle", "load");
-    /** Keys of the per-peer totals in the extras. */
+    /** Metric, and total over every variant, of the timers that fired before their deadline. */
     public static final String EARLY = "early_count";
-    /** Keys of the per-peer totals in the extras. */
+    /** Metric, and total over every variant, of the timers that had not fired within the bound. */
     public static final String LOST = "lost_count";
-    /** Keys of the per-peer totals in the extras. */
+    /** Metric, and total over every variant, of the waits that ended otherwise than by the timeout. */
     public static final String ERRORS = "error_count";
 
     private final int schedulers;
