@@ -13,7 +13,9 @@ run(Case, Args) ->
         {skynet, [Leaves]} -> skynet(Leaves);
         {spawn, [N]} -> spawn_many(N);
         {fanin, [Senders, Per]} -> fanin(Senders, Per);
-        {counting, [N]} -> counting(N)
+        {counting, [N]} -> counting(N);
+        {timers, [Gaps, IdlePer, LoadPer, CallLoadPer, Yielders, LostMs, BudgetMs]} ->
+            timers(Gaps, IdlePer, LoadPer, CallLoadPer, Yielders, LostMs, BudgetMs)
     end,
     io:format("RESULT ~s~n", [Line]).
 
@@ -153,3 +155,170 @@ counting(N) ->
     io_lib:format("~.1f", [(now_ns() - T0) / 1.0e6]).
 
 count_loop(C) -> receive inc -> count_loop(C + 1); {get, From} -> From ! {count, C} end.
+
+%% timers: how late past the deadline a 1 ms `receive after`, a 1 ms erlang:send_after and a 50 ms
+%% gen_server:call timeout let the waiting process run again, (1) after idle gaps: one timer after
+%% each gap, armed on a message from this process; (2) under load (Yielders processes calling
+%% erlang:yield() in a loop plus one yielding after each 1 ms of work): one probe per kind arming
+%% its timers back to back. The same plan as Timers.java; prints the headline 0 (the Java side
+%% computes it) and keys erlang/<condition>/<kind>/<metric>, lateness in us.
+timers(Gaps, IdlePer, LoadPer, CallLoadPer, Yielders, LostMs, BudgetMs) ->
+    IdlePlan = timers_idle_plan(Gaps, IdlePer),
+    Idle = timers_idle(IdlePlan, lists:sum([P || {_, P} <- IdlePlan]) + BudgetMs * 1000000, LostMs * 1000000),
+    %% under load, long enough for a stalled probe to be declared lost rather than short of samples
+    Load = timers_load(LoadPer, CallLoadPer, Yielders, (BudgetMs + LostMs + 50) * 1000000, LostMs * 1000000),
+    "0" ++ timers_stats("idle", Idle) ++ timers_stats("load", Load).
+
+%% {Name, Key, DelayMs}
+timer_kinds() -> [{receive_after, "receive", 1}, {send_after, "sendafter", 1}, {call, "call", 50}].
+
+%% each kind meets every gap: kind I's J-th sample follows gap (I + J) mod length(Gaps)
+timers_idle_plan(Gaps, Per) ->
+    N = length(Gaps),
+    [{K, lists:nth(((J + I) rem N) + 1, Gaps) * 1000000}
+     || J <- lists:seq(0, Per - 1), {I, K} <- lists:zip(lists:seq(0, 2), timer_kinds())].
+
+timers_idle(Plan, BudgetNs, LostNs) ->
+    Probes = maps:from_list([{element(1, K), timer_probe(K)} || K <- timer_kinds()]),
+    {Acc, Live} = timers_steps(Plan, Probes, now_ns() + BudgetNs, LostNs, 1, #{}),
+    [P ! stop || P <- maps:values(Live)],
+    Acc.
+
+timers_steps([], Probes, _, _, _, Acc) -> {Acc, Probes};
+timers_steps([{K = {Name, _, DelayMs}, GapNs} | Rest], Probes, End, LostNs, Seq, Acc) ->
+    case now_ns() > End of
+        true -> {Acc, Probes};  % budget spent: fewer samples, reported as such
+        false ->
+            receive after GapNs div 1000000 -> ok end,
+            Armed = now_ns(),
+            maps:get(Name, Probes) ! {go, Seq, once},
+            case timers_await(Seq, Armed + DelayMs * 1000000 + LostNs) of
+                lost ->
+                    %% the probe may be stuck waiting for it: start a fresh one
+                    maps:get(Name, Probes) ! stop,
+                    timers_steps(Rest, Probes#{Name := timer_probe(K)}, End, LostNs, Seq + 1, timers_add(Name, lost, Acc));
+                Outcome ->
+                    timers_steps(Rest, Probes, End, LostNs, Seq + 1, timers_add(Name, Outcome, Acc))
+            end
+    end.
+
+timers_await(Seq, WaitUntil) ->
+    receive
+        {fired, Seq, Deadline, Fired, ok} -> Fired - Deadline;
+        {fired, Seq, _, _, _} -> error;
+        {fired, _, _, _, _} -> timers_await(Seq, WaitUntil)  % a late report of an abandoned arm
+    after max(0, (WaitUntil - now_ns()) div 1000000) -> lost
+    end.
+
+%% per kind: {Latenesses, Lost, Errors}
+timers_add(Name, Outcome, Acc) ->
+    {L, Lost, Errors} = maps:get(Name, Acc, {[], 0, 0}),
+    Acc#{Name => case Outcome of
+                     lost -> {L, Lost + 1, Errors};
+                     error -> {L, Lost, Errors + 1};
+                     Lateness -> {[Lateness | L], Lost, Errors}
+                 end}.
+
+timers_load(LoadPer, CallLoadPer, Yielders, BudgetNs, LostNs) ->
+    Probes = [{Name, timer_probe(K)} || K = {Name, _, _} <- timer_kinds()],
+    %% each probe counts its timers from I * 2^40, so a report names its kind
+    [P ! {go, I bsl 40, repeat} || {I, {_, P}} <- lists:zip(lists:seq(0, 2), Probes)],
+    Hogs = [spawn(fun yielder/0) || _ <- lists:seq(1, Yielders)] ++ [spawn(fun slow_hog/0)],
+    receive after 20 -> ok end,
+    Settled = now_ns(),
+    Targets = #{receive_after => LoadPer, send_after => LoadPer, call => CallLoadPer},
+    Last = maps:from_list([{Name, Settled} || {Name, _} <- Probes]),
+    Acc = timers_collect(Targets, Settled, Settled + BudgetNs, LostNs, Last, #{}),
+    [P ! stop || {_, P} <- Probes],
+    [exit(H, kill) || H <- Hogs],
+    Acc.
+
+timers_collect(Targets, _, _, _, _, Acc) when map_size(Targets) == 0 -> Acc;
+timers_collect(Targets, Settled, End, LostNs, Last, Acc) ->
+    Now = now_ns(),
+    %% a probe silent for longer than its delay plus the lost bound: one lost timer, abandoned
+    Silent = [Name || {Name, _, DelayMs} <- timer_kinds(), maps:is_key(Name, Targets),
+                      Now - maps:get(Name, Last) > DelayMs * 1000000 + LostNs],
+    Acc1 = lists:foldl(fun(Name, A) -> timers_add(Name, lost, A) end, Acc, Silent),
+    Targets1 = maps:without(Silent, Targets),
+    case Now > End orelse map_size(Targets1) == 0 of
+        true -> Acc1;
+        false ->
+            receive
+                {fired, Seq, Deadline, Fired, Outcome} ->
+                    {Name, _, _} = lists:nth(Seq bsr 40 + 1, timer_kinds()),
+                    Last1 = Last#{Name => now_ns()},
+                    case maps:find(Name, Targets1) of
+                        {ok, Left} when Deadline >= Settled ->
+                            Acc2 = timers_add(Name, case Outcome of ok -> Fired - Deadline; _ -> error end, Acc1),
+                            Targets2 = case Left of 1 -> maps:remove(Name, Targets1); _ -> Targets1#{Name => Left - 1} end,
+                            timers_collect(Targets2, Settled, End, LostNs, Last1, Acc2);
+                        _ ->
+                            timers_collect(Targets1, Settled, End, LostNs, Last1, Acc1)
+                    end
+            after 10 ->
+                timers_collect(Targets1, Settled, End, LostNs, Last, Acc1)
+            end
+    end.
+
+timer_probe({Name, _, DelayMs}) ->
+    Driver = self(),
+    Server = case Name of call -> spawn(fun never_answer/0); _ -> none end,
+    spawn(fun() -> timer_probe_loop(Name, DelayMs, Driver, Server) end).
+
+never_answer() -> receive stop -> ok; _ -> never_answer() end.
+
+timer_probe_loop(Name, DelayMs, Driver, Server) ->
+    receive
+        {go, Seq, Mode} ->
+            timer_probe_run(Name, DelayMs, Driver, Server, Seq, Mode);
+        stop ->
+            case Server of none -> ok; _ -> Server ! stop end
+    end.
+
+%% arms one timer; with Mode = repeat the next one as soon as it fired, until told to stop
+timer_probe_run(Name, DelayMs, Driver, Server, Seq, Mode) ->
+    Deadline = now_ns() + DelayMs * 1000000,
+    Outcome = timer_wait(Name, DelayMs, Server),
+    Driver ! {fired, Seq, Deadline, now_ns(), Outcome},
+    case Mode of
+        once -> timer_probe_loop(Name, DelayMs, Driver, Server);
+        repeat ->
+            receive stop -> case Server of none -> ok; _ -> Server ! stop end
+            after 0 -> timer_probe_run(Name, DelayMs, Driver, Server, Seq + 1, repeat)
+            end
+    end.
+
+timer_wait(receive_after, DelayMs, _) -> receive after DelayMs -> ok end;
+timer_wait(send_after, DelayMs, _) ->
+    Ref = make_ref(),
+    erlang:send_after(DelayMs, self(), {tick, Ref}),
+    receive {tick, Ref} -> ok end;
+timer_wait(call, DelayMs, Server) ->
+    case catch gen_server:call(Server, ping, DelayMs) of
+        {'EXIT', {timeout, _}} -> ok;
+        Other -> {answered, Other}
+    end.
+
+yielder() -> erlang:yield(), yielder().
+
+slow_hog() ->
+    spin(now_ns() + 1000000),
+    erlang:yield(),
+    slow_hog().
+
+timers_stats(Cond, Acc) ->
+    lists:flatten([timers_stats(Cond, Key, maps:get(Name, Acc, {[], 0, 0})) || {Name, Key, _} <- timer_kinds()]).
+
+timers_stats(Cond, Key, {L, Lost, Errors}) ->
+    Sorted = list_to_tuple(lists:sort(L)),
+    N = tuple_size(Sorted),
+    At = fun(Q) -> element(max(1, min(N, ceil(Q * N))), Sorted) / 1000 end,
+    Prefix = " erlang/" ++ Cond ++ "/" ++ Key ++ "/",
+    Percentiles = case N of
+        0 -> [];
+        _ -> [io_lib:format("~sp50_us=~.3f~sp99_us=~.3f~smax_us=~.3f~smin_us=~.3f",
+                            [Prefix, At(0.5), Prefix, At(0.99), Prefix, At(1.0), Prefix, element(1, Sorted) / 1000])]
+    end,
+    Percentiles ++ [io_lib:format("~ssamples=~p~searly_count=~p~slost_count=~p~serror_count=~p",
+                                  [Prefix, N, Prefix, length([X || X <- L, X < 0]), Prefix, Lost, Prefix, Errors])].

@@ -23,6 +23,7 @@ final class BenchOptions
     Path out = Path.of("spindle-out");
     boolean quick;
     boolean help;
+    int repeat = 1;
 
     /** A bad command line: one line for the user, exit code 2. */
     static final class UsageException extends Exception
@@ -56,6 +57,7 @@ final class BenchOptions
                 case "--cpus" -> o.cpus = cpus(value(args, ++i, a), allowedCpus);
                 case "--idle" -> o.idle = idle(value(args, ++i, a));
                 case "--out" -> o.out = Path.of(value(args, ++i, a));
+                case "--repeat" -> o.repeat = bounded(value(args, ++i, a), a, 100);
                 default -> throw new UsageException("unknown option '" + a + "' (see ./spindle bench --help)");
             }
         }
@@ -120,12 +122,17 @@ final class BenchOptions
 
     private static int positive(final String s, final String option) throws UsageException
     {
+        return bounded(s, option, 4096);
+    }
+
+    private static int bounded(final String s, final String option, final int max) throws UsageException
+    {
         try
         {
             final int v = Integer.parseInt(s.trim());
-            if (v < 1 || v > 4096)
+            if (v < 1 || v > max)
             {
-                throw new UsageException(option + " must be in 1..4096, was " + v);
+                throw new UsageException(option + " must be in 1.." + max + ", was " + v);
             }
             return v;
         }

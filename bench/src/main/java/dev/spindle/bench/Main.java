@@ -44,7 +44,7 @@ import java.util.Map;
 public final class Main
 {
     static final List<String> CASES = List.of("pingpong-same", "pingpong-cross", "ring", "skynet", "spawn", "fanin",
-        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "placement");
+        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "timers", "placement");
     static final List<String> PEERS = List.of("spindle", "spindle-javaq", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
 
     private Main()
@@ -107,7 +107,7 @@ public final class Main
     static void usage(final PrintStream out)
     {
         out.println("usage: ./spindle bench [--cases a,b] [--peers a,b] [--schedulers N] [--cpus 0,1] [--unpinned]");
-        out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--help]");
+        out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--repeat N] [--help]");
         out.println("       ./spindle topology [--schedulers N] [--cpus 0,1]");
         out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
         out.println();
@@ -123,7 +123,8 @@ public final class Main
             out.printf("  %-20s %s%n", p.name(), p.description());
         }
         out.println();
-        out.println("--quick runs small sizes (a smoke test, under 30 s); the default suite takes about two minutes on 2 cores.");
+        out.println("--quick runs small sizes (a smoke test, under 40 s); the default suite takes about five minutes on 2 cores.");
+        out.println("--repeat N runs each case N times and reports the median with the min/max spread.");
         out.println("Results: a table on stdout, and results.json, results.csv, report.html in --out (default ./spindle-out).");
     }
 
@@ -131,7 +132,7 @@ public final class Main
     {
         return List.of(new PingPong(false), new PingPong(true), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
             Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
-            new Fairness(schedulers), new dev.spindle.bench.cases.Placement(schedulers));
+            new Fairness(schedulers), new dev.spindle.bench.cases.Timers(schedulers), new dev.spindle.bench.cases.Placement(schedulers));
     }
 
     static List<Peer> peers(final BenchOptions o)
@@ -185,6 +186,12 @@ public final class Main
             }
         }
         final Map<String, String> machine = machine(o, allowed);
+        final String loaded = loadWarning(machine.get("load average at start"), Runtime.getRuntime().availableProcessors());
+        if (loaded != null)
+        {
+            machine.put("warning", loaded);
+            err.println("warning: " + loaded);
+        }
         final List<Row> rows = new ArrayList<>();
         final List<String> peerNames = new ArrayList<>();
         final int total = cases.size() * peers.size();
@@ -213,11 +220,11 @@ public final class Main
                     Result r;
                     try
                     {
-                        if (!o.quick && p.wantsWarmUp())
+                        if (!o.quick && p.wantsWarmUp() && c.wantsWarmUp())
                         {
                             p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
                         }
-                        r = p.run(c, scale);
+                        r = Repeats.run(o.repeat, () -> p.run(c, scale));
                     }
                     catch (final java.util.concurrent.TimeoutException ex)
                     {
@@ -246,6 +253,15 @@ public final class Main
         out.println("Spindle vs peers on " + machine.get("cpu") + ", " + machine.get("cpus used") + (o.quick ? " (quick sizes)" : ""));
         out.println();
         report.printTable(out);
+        report.printTimers(out);
+        for (final String alarm : report.timerAlarms())
+        {
+            out.println(alarm);
+        }
+        if (loaded != null)
+        {
+            out.println("WARNING: " + loaded);
+        }
         report.write(o.out);
         out.println("wrote " + o.out.resolve("report.html") + ", results.json, results.csv");
         return 0;
@@ -275,9 +291,30 @@ public final class Main
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         m.put("sizes", o.quick ? "quick" : "full");
+        m.put("runs per case", o.repeat == 1 ? "1" : o.repeat + " (median, spread: min/max)");
         // Other work on the machine skews every figure: record how busy it was.
         m.put("load average at start", loadAverage());
         return m;
+    }
+
+    /**
+     * @param loadAverage /proc/loadavg's first three fields, as {@link #loadAverage()} gives them.
+     * @param cpus        the CPUs this process may use.
+     * @return a warning when the 1-minute load average is above half the CPU count (other work
+     *         skews every figure), else null.
+     */
+    static String loadWarning(final String loadAverage, final int cpus)
+    {
+        try
+        {
+            final double one = Double.parseDouble(loadAverage.trim().split("\\s+")[0]);
+            return one <= cpus / 2.0 ? null : String.format(java.util.Locale.ROOT,
+                "the machine was loaded: load average %.2f at the start on %d CPUs (above %.1f); other work skews every figure", one, cpus, cpus / 2.0);
+        }
+        catch (final RuntimeException ex)
+        {
+            return null; // unknown load: nothing to warn about
+        }
     }
 
     /** @return the 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */

@@ -46,6 +46,8 @@ class MainTest
         oneLineError(run("launch"), "unknown command 'launch'");
         oneLineError(run("topology", "--cpus", "4096"), "CPU 4096 does not exist or is not allowed");
         oneLineError(run("bench", "--cpus", "0,0"), "listed twice");
+        oneLineError(run("bench", "--repeat", "0"), "--repeat must be in 1..100");
+        oneLineError(run("bench", "--repeat", "many"), "--repeat needs a number");
     }
 
     @Test
@@ -77,7 +79,8 @@ class MainTest
             assertTrue(o.out().contains(p), p);
             assertTrue(csv.contains("pingpong-same," + p + ","), csv);
         }
-        for (final String line : csv.lines().skip(1).toList())
+        assertTrue(csv.startsWith("# load average at start: "), csv);
+        for (final String line : csv.lines().filter(l -> !l.startsWith("#")).skip(1).toList())
         {
             final String[] f = line.split(",", -1);
             final boolean skipped = f[1].equals("erlang") && o.err().contains("[skip] erlang");
@@ -85,8 +88,16 @@ class MainTest
             assertTrue(!f[4].isEmpty() || skipped || notApplicable && f[5].equals("n/a"), "no figure: " + line);
         }
         assertTrue(o.err().contains("pingpong-same") && o.err().contains("[1/"), "a progress line per case and peer: " + o.err());
-        assertTrue(Files.readString(dir.resolve("report.html")).contains("<svg"));
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("const CHARTS = "), "the charts and their data");
         assertTrue(Files.readString(dir.resolve("results.json")).contains("\"machine\""));
+    }
+
+    @Test
+    void aLoadedMachineIsCalledOutAboveHalfTheCpus()
+    {
+        assertNull(Main.loadWarning("1.00 0.50 0.20", 2), "at half the CPUs: quiet enough");
+        assertTrue(Main.loadWarning("1.01 0.50 0.20", 2).contains("load average 1.01 at the start on 2 CPUs"));
+        assertNull(Main.loadWarning("unknown", 2), "no /proc/loadavg: nothing to say");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.spindle.bench.actors;
 
+import dev.spindle.CallTimeoutException;
 import dev.spindle.IdleMode;
 import dev.spindle.Node;
 import dev.spindle.NodeConfig;
@@ -8,10 +9,22 @@ import dev.spindle.Proc;
 import dev.spindle.RunQueues;
 import dev.spindle.SpawnOptions;
 
-/** Spindle: each actor is a process looping on {@code Proc.receive()}. */
-public final class SpindleActors implements Actors
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Spindle: each actor is a process looping on {@code Proc.receive()}; the timers case's probes are
+ * processes using {@code Proc.receive(Duration)}, {@code Proc.sendAfter} and {@code Proc.call}.
+ */
+public final class SpindleActors implements Actors, TimerProbes
 {
+    private static final Object STOP = new Object();
+
     private final String name;
+    private final RunQueues kind;
+    private final int[] cpus;
+    private final int schedulers;
+    private final IdleMode idle;
     private final Node node;
 
     /**
@@ -24,6 +37,10 @@ public final class SpindleActors implements Actors
     public SpindleActors(final String name, final RunQueues kind, final int[] cpus, final int schedulers, final IdleMode idle)
     {
         this.name = name;
+        this.kind = kind;
+        this.cpus = cpus;
+        this.schedulers = schedulers;
+        this.idle = idle;
         final NodeConfig.Builder b = NodeConfig.builder().runQueues(kind).idleStrategy(idle);
         if (cpus != null)
         {
@@ -34,6 +51,22 @@ public final class SpindleActors implements Actors
             b.schedulers(schedulers).pinned(false);
         }
         this.node = Node.start(b.build());
+    }
+
+    /**
+     * @param name peer name of the new node.
+     * @param mode its idle strategy.
+     * @return a new node like this one but for its idle strategy (the caller closes it).
+     */
+    public SpindleActors withIdle(final String name, final IdleMode mode)
+    {
+        return new SpindleActors(name, kind, cpus, schedulers, mode);
+    }
+
+    /** @return the idle strategy of this node. */
+    public IdleMode idle()
+    {
+        return idle;
     }
 
     /** @return the node, for placement reports. */
@@ -86,6 +119,77 @@ public final class SpindleActors implements Actors
     public int schedulerOfCaller()
     {
         return Proc.schedulerId();
+    }
+
+    @Override
+    public Probe probe(final TimerProbes.Kind timer, final Duration delay, final Consumer<Fired> sink)
+    {
+        final long nanos = delay.toNanos();
+        // A call's server takes every request and never answers, so each call times out.
+        final Pid server = timer != TimerProbes.Kind.CALL ? null : node.spawn(() ->
+        {
+            while (Proc.receive() != STOP)
+            {
+                // swallow the request
+            }
+        });
+        final Pid probe = node.spawn(() ->
+        {
+            for (Object m = Proc.receive(); m instanceof Arm arm; m = Proc.receive())
+            {
+                long seq = arm.seq();
+                do
+                {
+                    final long deadline = System.nanoTime() + nanos;
+                    String error = null;
+                    switch (timer)
+                    {
+                        case RECEIVE ->
+                        {
+                            final Object got = Proc.receive(delay);
+                            error = got == null ? null : "receive(timeout) returned " + got;
+                        }
+                        case SEND_AFTER ->
+                        {
+                            final Object tick = new Object(); // this timer's own: a stale tick never matches
+                            Proc.sendAfter(delay, Proc.self(), tick);
+                            Proc.receive(x -> x == tick);
+                        }
+                        case CALL ->
+                        {
+                            try
+                            {
+                                error = "call answered: " + Proc.call(server, "never answered", delay);
+                            }
+                            catch (final CallTimeoutException expected)
+                            {
+                                // the timeout is what is measured
+                            }
+                        }
+                    }
+                    sink.accept(new Fired(seq++, deadline, System.nanoTime(), error));
+                }
+                while (arm.more().get());
+            }
+            if (server != null)
+            {
+                Proc.send(server, STOP);
+            }
+        });
+        return new Probe()
+        {
+            @Override
+            public void arm(final Arm arm)
+            {
+                node.send(probe, arm);
+            }
+
+            @Override
+            public void close()
+            {
+                node.send(probe, STOP);
+            }
+        };
     }
 
     @Override

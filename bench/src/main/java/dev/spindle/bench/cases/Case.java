@@ -20,6 +20,12 @@ public interface Case
         return true;
     }
 
+    /** @return whether a JVM peer should run it once at quick size first (JIT warm-up); false where that buys nothing. */
+    default boolean wantsWarmUp()
+    {
+        return true;
+    }
+
     /**
      * Runs the case.
      *

@@ -139,16 +139,22 @@ public final class PingPong implements Case
     }
 
     /**
-     * CPU-bound actors that give way cooperatively every ~20 us of work: with the runtime's yield
-     * where it has one (Spindle's {@code Proc.yield()}), else by messaging themselves (Pekko).
+     * CPU-bound actors that give way cooperatively after each slice of work (the fairness case:
+     * ~20 us): with the runtime's yield where it has one (Spindle's {@code Proc.yield()}), else by
+     * messaging themselves (Pekko). A slice of 0 makes an actor that only yields, in a loop.
      */
     static final class Hogs
     {
         private volatile boolean stop;
-        /** 20 us slices the hogs completed: evidence that they really competed for the CPU. */
+        /** Slices the hogs completed: evidence that they really competed for the CPU. */
         private final java.util.concurrent.atomic.LongAdder slices = new java.util.concurrent.atomic.LongAdder();
 
         Hogs(final Actors actors, final int count)
+        {
+            this(actors, count, 20_000);
+        }
+
+        Hogs(final Actors actors, final int count, final long sliceNanos)
         {
             for (int i = 0; i < count; i++)
             {
@@ -157,7 +163,7 @@ public final class PingPong implements Case
                     long x = (Long)msg;
                     do
                     {
-                        final long until = System.nanoTime() + 20_000;
+                        final long until = System.nanoTime() + sliceNanos;
                         while (System.nanoTime() < until)
                         {
                             x += until ^ x;

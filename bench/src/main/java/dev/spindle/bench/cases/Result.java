@@ -13,6 +13,13 @@ import java.util.Map;
  */
 public record Result(double value, Map<String, Double> extra, double[][] curve, String note)
 {
+    /** Extra of a case run several times ({@code --repeat}): how many runs the value is the median of. */
+    public static final String RUNS = "runs";
+    /** Extra of a case run several times: the lowest value of the runs. */
+    public static final String MIN = "min";
+    /** Extra of a case run several times: the highest value of the runs. */
+    public static final String MAX = "max";
+
     /** @param value the figure @return a plain result. */
     public static Result of(final double value)
     {
@@ -23,6 +30,22 @@ public record Result(double value, Map<String, Double> extra, double[][] curve, 
     public static Result none(final String why)
     {
         return new Result(Double.NaN, new LinkedHashMap<>(), new double[0][], why);
+    }
+
+    /**
+     * @return "" for a single run, else the spread of the runs as {@code ±x%}: the larger distance
+     *         from the median to the min or the max, relative to the median.
+     */
+    public String spread()
+    {
+        final Double min = extra.get(MIN);
+        final Double max = extra.get(MAX);
+        if (min == null || max == null || value == 0 || Double.isNaN(value))
+        {
+            return "";
+        }
+        final double d = Math.max(value - min, max - value) / Math.abs(value);
+        return String.format(java.util.Locale.ROOT, " ±%.0f%%", 100 * d);
     }
 
     /** @return whether there is a value. */

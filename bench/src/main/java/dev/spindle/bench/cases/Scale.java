@@ -1,7 +1,7 @@
 package dev.spindle.bench.cases;
 
 /**
- * Run sizes: the full suite (about two minutes on 2 cores) or the quick smoke run (under 30 s).
+ * Run sizes: the full suite (about five minutes on 2 cores) or the quick smoke run (under 40 s).
  *
  * @param quick   smoke-run sizes.
  * @param timeoutSeconds how long one case on one peer may take before it is reported as a timeout.

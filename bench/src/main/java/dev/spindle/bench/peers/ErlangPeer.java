@@ -8,6 +8,8 @@ import dev.spindle.bench.cases.PingPong;
 import dev.spindle.bench.cases.Ring;
 import dev.spindle.bench.cases.Skynet;
 import dev.spindle.bench.cases.Spawn;
+import dev.spindle.bench.cases.Timers;
+import dev.spindle.bench.actors.TimerProbes;
 import dev.spindle.bench.cases.Result;
 import dev.spindle.bench.cases.Scale;
 
@@ -25,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * compiled once with erlc, each case run in a fresh {@code erl -noshell +P 4000000} with the
  * run's scheduler count ({@code +S}) and bound schedulers when the run is pinned ({@code +sbt db}).
  * The BEAM cannot bind a process to a scheduler, so pingpong-cross is n/a; of the Savina cases
- * ThreadRing and Counting are ported, the others are n/a.
+ * ThreadRing and Counting are ported, the others are n/a. Timers use {@code receive after},
+ * {@code erlang:send_after} and {@code gen_server:call} with a timeout.
  */
 public final class ErlangPeer implements Peer
 {
@@ -109,6 +112,9 @@ public final class ErlangPeer implements Peer
             case "fanin" -> "fanin, [" + FanIn.SENDERS + ", " + FanIn.perSender(scale) + "]";
             case "counting" -> "counting, [" + Counting.increments(scale) + "]";
             case "fairness" -> "fairness, [" + Fairness.rounds(scale) + ", " + ((Fairness)c).hogs() + ", " + Fairness.budgetNanos(scale) + "]";
+            case "timers" -> "timers, [" + java.util.Arrays.toString(Timers.gapsMillis(scale)) + ", " + Timers.idleSamples(scale) + ", " +
+                Timers.loadSamples(scale, TimerProbes.Kind.RECEIVE) + ", " + Timers.loadSamples(scale, TimerProbes.Kind.CALL) + ", " +
+                ((Timers)c).yielders() + ", " + Timers.lostAfterMillis(scale) + ", " + Timers.budgetMillis(scale) + "]";
             default -> null;
         };
         if (call == null)
@@ -144,6 +150,10 @@ public final class ErlangPeer implements Peer
                     {
                         r.extra().put(kv[0], Double.parseDouble(kv[1]));
                     }
+                }
+                if (c instanceof Timers)
+                {
+                    return Timers.finish(r.extra(), "erlang"); // the headline and totals, computed as for the JVM peers
                 }
                 return new Result(r.value(), r.extra(), curve.toArray(new double[0][]), null);
             }

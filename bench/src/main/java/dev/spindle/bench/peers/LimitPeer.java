@@ -5,6 +5,7 @@ import dev.spindle.bench.cases.Latency;
 import dev.spindle.bench.cases.PingPong;
 import dev.spindle.bench.cases.Result;
 import dev.spindle.bench.cases.Scale;
+import dev.spindle.bench.cases.Timers;
 import net.openhft.affinity.Affinity;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -12,7 +13,9 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 /**
  * The floor any runtime pays for a hop: for the cross-core ping-pong, two threads pinned to the
  * run's first two CPUs busy-spinning over Agrona one-to-one queues; for the same-core ping-pong,
- * a plain method call. Only the ping-pong cases.
+ * a plain method call; for the timers case, platform threads parked with {@code parkNanos} and a
+ * {@code ScheduledThreadPoolExecutor} (what the kernel and the JDK give with no runtime between).
+ * Only those cases.
  */
 public final class LimitPeer implements Peer
 {
@@ -33,7 +36,8 @@ public final class LimitPeer implements Peer
     @Override
     public String description()
     {
-        return "the floor: 2 pinned busy-spinning threads over Agrona SPSC queues (cross core), a method call (same core)";
+        return "the floor: 2 pinned busy-spinning threads over Agrona SPSC queues (cross core), a method call (same core), " +
+            "parkNanos and a ScheduledThreadPoolExecutor (timers)";
     }
 
     @Override
@@ -50,6 +54,7 @@ public final class LimitPeer implements Peer
         {
             case "pingpong-same" -> sameCore(rounds);
             case "pingpong-cross" -> crossCore(rounds, scale);
+            case "timers" -> ((Timers)c).floor(scale);
             default -> Result.none("n/a");
         };
     }

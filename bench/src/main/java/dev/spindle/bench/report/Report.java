@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Turns the rows of a run into the stdout table and the files in the output folder: results.json,
- * results.csv and report.html (self-contained, inline SVG, no scripts or network).
+ * results.csv and report.html (one self-contained file: uPlot and the chart code inlined, no network).
  */
 public final class Report
 {
@@ -55,7 +55,7 @@ public final class Report
         }
         if (Math.abs(v) >= 1e6)
         {
-            return String.format(Locale.ROOT, "%.3g", v);
+            return String.format(Locale.ROOT, "%.3g M", v / 1e6);
         }
         if (Math.abs(v) >= 100)
         {
@@ -64,13 +64,14 @@ public final class Report
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private String cell(final Row r)
+    /** @param r a row or null @return its figure (with the spread of repeated runs), or why there is none. */
+    static String cell(final Row r)
     {
         if (r == null)
         {
             return "-";
         }
-        return r.result().ok() ? fmt(r.result().value()) : r.result().note();
+        return r.result().ok() ? fmt(r.result().value()) + r.result().spread() : r.result().note();
     }
 
     /**
@@ -132,7 +133,60 @@ public final class Report
             }
             table.add(line);
         }
-        final int[] w = new int[header.size()];
+        printAligned(out, table, 2);
+        out.println();
+        out.println("spindle/peer ratios: spindle's cost relative to the peer's; below 1.00x Spindle is better " +
+            "(for rates the ratio is inverted so this still holds).");
+        if (rows.stream().anyMatch(r -> r.result().extra().containsKey(dev.spindle.bench.cases.Result.RUNS)))
+        {
+            out.println("Each figure is the median of the runs; ±: the larger distance from the median to the min or max run.");
+        }
+    }
+
+    /**
+     * Prints the timers case's table, when it ran: lateness per runtime variant and condition.
+     *
+     * @param out where it goes.
+     */
+    public void printTimers(final PrintStream out)
+    {
+        final List<TimerLines.Line> lines = TimerLines.of(this);
+        if (lines.isEmpty())
+        {
+            return;
+        }
+        final List<List<String>> table = new ArrayList<>();
+        final List<String> header = new ArrayList<>(List.of("timers", "after"));
+        TimerLines.HEADERS.forEach(header::add);
+        header.addAll(List.of("early", "lost"));
+        table.add(header);
+        for (final TimerLines.Line l : lines)
+        {
+            final List<String> line = new ArrayList<>(List.of(l.variant(), l.condition().equals("idle") ? "idle gaps" : "under load"));
+            for (final String k : TimerLines.KINDS)
+            {
+                final TimerLines.Cell c = l.cells().get(k);
+                line.add(c == null ? "n/a" : c.text());
+            }
+            line.add(Integer.toString(l.total(TimerLines.Cell::early)));
+            line.add(Integer.toString(l.total(TimerLines.Cell::lost)));
+            table.add(line);
+        }
+        out.println();
+        out.println("Timer lateness past the deadline, ms: p50 / p99 / max (timers that fired). Lower is better; the goal is " +
+            "p99 <= 1 ms, none early, none lost.");
+        printAligned(out, table, 2);
+    }
+
+    /** @return one loud line per early, lost or failed timer group; empty when every timer was on time or late. */
+    public List<String> timerAlarms()
+    {
+        return TimerLines.alarms(this);
+    }
+
+    private static void printAligned(final PrintStream out, final List<List<String>> table, final int leftColumns)
+    {
+        final int[] w = new int[table.get(0).size()];
         for (final List<String> l : table)
         {
             for (int i = 0; i < l.size(); i++)
@@ -145,13 +199,10 @@ public final class Report
             final StringBuilder sb = new StringBuilder();
             for (int i = 0; i < l.size(); i++)
             {
-                sb.append(i < 2 ? String.format("%-" + w[i] + "s  ", l.get(i)) : String.format("%" + w[i] + "s  ", l.get(i)));
+                sb.append(String.format(i < leftColumns ? "%-" + w[i] + "s  " : "%" + w[i] + "s  ", l.get(i)));
             }
             out.println(sb.toString().stripTrailing());
         }
-        out.println();
-        out.println("spindle/peer ratios: spindle's cost relative to the peer's; below 1.00x Spindle is better " +
-            "(for rates the ratio is inverted so this still holds).");
     }
 
     /**
@@ -198,6 +249,12 @@ public final class Report
         return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
     }
 
+    /** @param v a number @return it as JSON: null for NaN or infinity, which JSON has no word for. */
+    static String json(final double v)
+    {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : Double.toString(v);
+    }
+
     private String json()
     {
         final StringBuilder sb = new StringBuilder("{\n  \"machine\": {");
@@ -220,7 +277,7 @@ public final class Report
                 .append(", \"seconds\": ").append(String.format(Locale.ROOT, "%.3f", r.seconds()));
             for (final Map.Entry<String, Double> e : r.result().extra().entrySet())
             {
-                sb.append(", \"").append(esc(e.getKey())).append("\": ").append(e.getValue());
+                sb.append(", \"").append(esc(e.getKey())).append("\": ").append(json(e.getValue()));
             }
             if (r.peer().equals("spindle"))
             {
@@ -249,7 +306,16 @@ public final class Report
 
     private String csv()
     {
-        final StringBuilder sb = new StringBuilder("case,peer,unit,lower_is_better,value,note,p99_ns,p999_ns,bytes_per_process,ratio_spindle_to_peer\n");
+        // The run's conditions first, as comment lines: a figure means little without the load it ran under.
+        final StringBuilder sb = new StringBuilder();
+        for (final String k : List.of("load average at start", "load average at end", "runs per case", "warning"))
+        {
+            if (machine.containsKey(k))
+            {
+                sb.append("# ").append(k).append(": ").append(machine.get(k).replace('\n', ' ')).append('\n');
+            }
+        }
+        sb.append("case,peer,unit,lower_is_better,value,note,p99_ns,p999_ns,bytes_per_process,ratio_spindle_to_peer,runs,min,max\n");
         for (final Row r : rows)
         {
             final Map<String, Double> x = r.result().extra();
@@ -261,7 +327,12 @@ public final class Report
                 .append(',').append(x.containsKey("bytes_per_process") ? x.get("bytes_per_process").toString() : "")
                 .append(',');
             final double ratio = r.peer().equals("spindle") ? Double.NaN : ratio(r.caseName(), r.peer());
-            sb.append(Double.isNaN(ratio) ? "" : Double.toString(ratio)).append('\n');
+            sb.append(Double.isNaN(ratio) ? "" : Double.toString(ratio));
+            for (final String k : List.of(dev.spindle.bench.cases.Result.RUNS, dev.spindle.bench.cases.Result.MIN, dev.spindle.bench.cases.Result.MAX))
+            {
+                sb.append(',').append(x.containsKey(k) ? x.get(k).toString() : "");
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

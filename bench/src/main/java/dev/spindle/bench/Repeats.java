@@ -1,0 +1,77 @@
+package dev.spindle.bench;
+
+import dev.spindle.bench.cases.Result;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code --repeat N}: runs a case N times on one peer and folds the runs into one result: the
+ * median value, with the spread in the extras {@link Result#RUNS}, {@link Result#MIN} and {@link Result#MAX}. The other
+ * extras and the percentile curve come from the run whose value is the median (the lower middle
+ * one for even N), so a row's figures always belong together; extras named {@code *_count} (the
+ * timers case's early and lost timers) are added up over the runs instead, so none is hidden.
+ * A run that fails (timeout, error, or a result with a note) ends the repetition and is the result.
+ */
+final class Repeats
+{
+    private Repeats()
+    {
+    }
+
+    /**
+     * @param times how many runs (1: the run itself, unchanged).
+     * @param run   one run.
+     * @return the folded result.
+     * @throws Exception what a run threw (the repetition ends there).
+     */
+    static Result run(final int times, final Callable<Result> run) throws Exception
+    {
+        final List<Result> runs = new ArrayList<>();
+        for (int i = 0; i < times; i++)
+        {
+            final Result r = run.call();
+            if (!r.ok())
+            {
+                return runs.isEmpty() || r.note() == null ? r :
+                    new Result(r.value(), r.extra(), r.curve(), r.note() + " (run " + (i + 1) + " of " + times + ")");
+            }
+            runs.add(r);
+        }
+        return times == 1 ? runs.get(0) : fold(runs);
+    }
+
+    /**
+     * @param runs successful runs, at least one.
+     * @return their median with min/max spread.
+     */
+    static Result fold(final List<Result> runs)
+    {
+        final List<Result> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(Result::value));
+        final int n = sorted.size();
+        final double median = n % 2 == 1 ? sorted.get(n / 2).value() : (sorted.get(n / 2 - 1).value() + sorted.get(n / 2).value()) / 2;
+        final Result middle = sorted.get((n - 1) / 2);
+        final Map<String, Double> extra = new LinkedHashMap<>(middle.extra());
+        for (final Map.Entry<String, Double> e : extra.entrySet())
+        {
+            if (e.getKey().endsWith("_count"))
+            {
+                double sum = 0;
+                for (final Result r : runs)
+                {
+                    sum += r.extra().getOrDefault(e.getKey(), 0.0);
+                }
+                e.setValue(sum);
+            }
+        }
+        extra.put(Result.RUNS, (double)n);
+        extra.put(Result.MIN, sorted.get(0).value());
+        extra.put(Result.MAX, sorted.get(n - 1).value());
+        return new Result(median, extra, middle.curve(), null);
+    }
+}
