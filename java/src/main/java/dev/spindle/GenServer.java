@@ -109,54 +109,201 @@ public interface GenServer<S>
     static <S> ProcessBody body(final GenServer<S> server)
     {
         Objects.requireNonNull(server, "server");
+        return () -> serve(server, server.init());
+    }
+
+    /** The body of a named server: register, init, tell the starter (or why not), serve. */
+    private static <S> ProcessBody body(final GenServer<S> server, final String name, final Pid starter, final Object tag)
+    {
         return () ->
         {
-            S state = server.init();
-            boolean stopping = false;
+            final S state;
             try
             {
-                for (;;)
-                {
-                    final Object m = Proc.receive();
-                    if (m instanceof Call call)
-                    {
-                        final Reply<S> r = server.handleCall(call.request(), call.from(), state);
-                        state = r.state();
-                        Proc.reply(call, r.value());
-                    }
-                    else if (m instanceof Cast cast)
-                    {
-                        state = server.handleCast(cast.message(), state);
-                    }
-                    else if (m instanceof Stop stop)
-                    {
-                        stopping = true; // terminate runs here: the catches below must not run it again
-                        server.terminate(stop.reason(), state);
-                        Proc.exit(stop.reason());
-                    }
-                    else
-                    {
-                        state = server.handleInfo(m, state);
-                    }
-                }
-            }
-            catch (final ProcessExit exit)
-            {
-                if (!stopping && exit.reason() != Reason.KILLED)
-                {
-                    server.terminate(exit.reason(), state);
-                }
-                throw exit;
+                Proc.register(name);
+                state = server.init();
             }
             catch (final Exception | Error e)
             {
-                if (!stopping)
+                if (!(e instanceof ProcessExit))
                 {
-                    server.terminate(e, state);
+                    Proc.send(starter, new Object[] {tag, e});
                 }
                 throw e;
             }
+            Proc.send(starter, tag);
+            serve(server, state);
         };
+    }
+
+    private static <S> void serve(final GenServer<S> server, final S initial) throws Exception
+    {
+        S state = initial;
+        boolean stopping = false;
+        try
+        {
+            for (;;)
+            {
+                final Object m = Proc.receive();
+                if (m instanceof Call call)
+                {
+                    final Reply<S> r = server.handleCall(call.request(), call.from(), state);
+                    state = r.state();
+                    Proc.reply(call, r.value());
+                }
+                else if (m instanceof Cast cast)
+                {
+                    state = server.handleCast(cast.message(), state);
+                }
+                else if (m instanceof Stop stop)
+                {
+                    stopping = true; // terminate runs here: the catches below must not run it again
+                    server.terminate(stop.reason(), state);
+                    Proc.exit(stop.reason());
+                }
+                else
+                {
+                    state = server.handleInfo(m, state);
+                }
+            }
+        }
+        catch (final ProcessExit exit)
+        {
+            if (!stopping && exit.reason() != Reason.KILLED)
+            {
+                server.terminate(exit.reason(), state);
+            }
+            throw exit;
+        }
+        catch (final Exception | Error e)
+        {
+            if (!stopping)
+            {
+                server.terminate(e, state);
+            }
+            throw e;
+        }
+    }
+
+    /** How long a named start waits for the server to register and initialise. */
+    Duration START_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Starts a server registered as {@code name}, from any thread (in a process too), and waits
+     * until it has registered and initialised (as OTP's {@code gen_server:start({local, Name}, ...)}):
+     * callers can use the name as soon as this returns.
+     *
+     * @param node   the node.
+     * @param name   the name to register.
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return its pid.
+     * @throws IllegalArgumentException when the name is taken (the message names the holder).
+     * @throws CallFailedException      when {@code init} failed (the reason is its exception).
+     * @throws CallTimeoutException     when it did not initialise within {@link #START_TIMEOUT}
+     *                                  (the server is then killed).
+     */
+    static <S> Pid start(final Node node, final String name, final GenServer<S> server)
+    {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(server, "server");
+        if (Proc.inProcess())
+        {
+            return startNamed(name, server, false);
+        }
+        try (Inbox inbox = node.inbox())
+        {
+            final Object tag = new Object();
+            final Pid pid = node.spawn(body(server, name, inbox.pid(), tag));
+            final Ref ref = inbox.monitor(pid);
+            final Object r = inbox.receive(m -> m == tag || (m instanceof Object[] a && a.length == 2 && a[0] == tag) ||
+                (m instanceof Down d && d.ref().equals(ref)), START_TIMEOUT);
+            return started(pid, name, r, () -> node.exit(pid, Reason.KILL));
+        }
+    }
+
+    /**
+     * In a process: starts a server registered as {@code name} and waits until it has registered
+     * and initialised (see {@link #start(Node, String, GenServer)}).
+     *
+     * @param name   the name.
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return its pid.
+     */
+    static <S> Pid start(final String name, final GenServer<S> server)
+    {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(server, "server");
+        return startNamed(name, server, false);
+    }
+
+    /**
+     * In a process: as {@link #start(String, GenServer)}, linked to the caller.
+     *
+     * @param name   the name.
+     * @param server the callbacks.
+     * @param <S>    state type.
+     * @return its pid.
+     */
+    static <S> Pid startLink(final String name, final GenServer<S> server)
+    {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(server, "server");
+        return startNamed(name, server, true);
+    }
+
+    private static <S> Pid startNamed(final String name, final GenServer<S> server, final boolean link)
+    {
+        final Object tag = new Object();
+        final ProcessBody body = body(server, name, Proc.self(), tag);
+        final Pid pid;
+        final Ref ref;
+        if (link)
+        {
+            pid = Proc.spawnLink(body);
+            ref = Proc.monitor(pid);
+        }
+        else
+        {
+            final MonitoredPid m = Proc.spawnMonitor(body);
+            pid = m.pid();
+            ref = m.ref();
+        }
+        final Object r = Proc.receive(m -> m == tag || (m instanceof Object[] a && a.length == 2 && a[0] == tag) ||
+            (m instanceof Down d && d.ref().equals(ref)), START_TIMEOUT);
+        try
+        {
+            return started(pid, name, r, () -> Proc.exit(pid, Reason.KILL));
+        }
+        finally
+        {
+            Proc.demonitor(ref, true);
+        }
+    }
+
+    private static Pid started(final Pid pid, final String name, final Object answer, final Runnable kill)
+    {
+        if (answer instanceof Object[] a)
+        {
+            final Object failure = a[1];
+            if (failure instanceof IllegalArgumentException taken)
+            {
+                throw new IllegalArgumentException("cannot start server '" + name + "': " + taken.getMessage(), taken);
+            }
+            throw new CallFailedException("server '" + name + "' failed in init: " + failure, failure);
+        }
+        if (answer instanceof Down d)
+        {
+            throw new CallFailedException("server '" + name + "' exited during init: " + d.reason(), d.reason());
+        }
+        if (answer == null)
+        {
+            kill.run();
+            throw new CallTimeoutException("server '" + name + "' did not initialise within " + START_TIMEOUT);
+        }
+        return pid;
     }
 
     /**
@@ -246,5 +393,31 @@ public interface GenServer<S>
     static void cast(final Pid server, final Object message)
     {
         Proc.send(server, new Cast(Objects.requireNonNull(message, "message")));
+    }
+
+    /**
+     * In a process: calls a server by its registered name.
+     *
+     * @param name    the name.
+     * @param request the request.
+     * @param timeout how long to wait.
+     * @return the reply.
+     * @throws CallFailedException with {@link Reason#NOPROC} when nobody holds the name.
+     */
+    static Object call(final String name, final Object request, final Duration timeout)
+    {
+        return Proc.call(name, request, timeout);
+    }
+
+    /**
+     * In a process: casts to a server by its registered name.
+     *
+     * @param name    the name.
+     * @param message the message.
+     * @throws IllegalArgumentException when nobody holds the name.
+     */
+    static void cast(final String name, final Object message)
+    {
+        Proc.send(name, new Cast(Objects.requireNonNull(message, "message")));
     }
 }

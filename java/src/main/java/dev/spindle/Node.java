@@ -181,6 +181,98 @@ public final class Node implements AutoCloseable
         runtime.send(name, message);
     }
 
+    /**
+     * Calls a process (see {@link Proc#call}) from any thread: an HTTP, Netty or Kafka thread waits
+     * here, on a temporary inbox, with the same reply, timeout and failure semantics as
+     * {@code Proc.call}; inside a process this is {@code Proc.call}. No thread is made per call.
+     *
+     * @param target  the server: a {@link Pid} or a registered name.
+     * @param request the request.
+     * @param timeout how long to wait.
+     * @return the reply.
+     * @throws CallTimeoutException when no reply came in time.
+     * @throws CallFailedException  when the server exited, or nobody holds the name ({@link Reason#NOPROC}).
+     * @throws NodeClosedException  on a closed node.
+     */
+    public Object call(final Object target, final Object request, final Duration timeout)
+    {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(request, "request");
+        return runtime.call(target, request, Deadlines.nanos(timeout, "timeout"), timeout);
+    }
+
+    /**
+     * Calls a process without blocking the caller, for asynchronous frameworks: the reply completes
+     * the future (on a pool thread, never a scheduler), or it fails with
+     * {@link CallTimeoutException} or {@link CallFailedException}. No thread waits and none is made
+     * per call.
+     *
+     * @param target  the server: a {@link Pid} or a registered name.
+     * @param request the request.
+     * @param timeout how long the answer may take.
+     * @return the future reply.
+     * @throws NodeClosedException on a closed node.
+     */
+    public java.util.concurrent.CompletableFuture<Object> ask(final Object target, final Object request, final Duration timeout)
+    {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(request, "request");
+        return runtime.ask(target, request, Deadlines.nanos(timeout, "timeout"), timeout);
+    }
+
+    /**
+     * Monitors a process from outside: {@code onDown} runs once with its {@link Down} (at once, with
+     * {@link Reason#NOPROC}, if it is not alive), on a pool thread, never a scheduler. To receive the
+     * Down in a thread's mailbox instead, use {@link Inbox#monitor(Pid)}.
+     *
+     * @param pid    the process.
+     * @param onDown what to do when it exits.
+     * @return the monitor's reference.
+     * @throws NodeClosedException on a closed node.
+     */
+    public Ref monitor(final Pid pid, final java.util.function.Consumer<Down> onDown)
+    {
+        Objects.requireNonNull(pid, "pid");
+        Objects.requireNonNull(onDown, "onDown");
+        return runtime.monitor(pid, onDown);
+    }
+
+    /**
+     * Removes a monitor made by {@link #monitor(Pid, java.util.function.Consumer)}; its callback
+     * does not run afterwards.
+     *
+     * @param ref the monitor.
+     * @return whether it was still active.
+     */
+    public boolean demonitor(final Ref ref)
+    {
+        Objects.requireNonNull(ref, "ref");
+        return runtime.demonitor(ref);
+    }
+
+    /**
+     * Sends an exit signal from outside the processes (an operator's kill, a shutdown hook), with
+     * the rules of {@link Proc#exit(Pid, Object)}: {@link Reason#KILL} cannot be trapped; other
+     * reasons end a process that does not trap exits (except {@link Reason#NORMAL}, ignored), and
+     * reach a trapping one as an {@link Exit} from {@link #pid()}.
+     *
+     * @param pid    the target.
+     * @param reason the reason.
+     * @throws NodeClosedException on a closed node.
+     */
+    public void exit(final Pid pid, final Object reason)
+    {
+        Objects.requireNonNull(pid, "pid");
+        Objects.requireNonNull(reason, "reason");
+        runtime.exit(pid, reason);
+    }
+
+    /** @return the pid that stands for this node itself: the sender of exit signals from {@link #exit}. */
+    public Pid pid()
+    {
+        return runtime.nodePid();
+    }
+
     /** @param name a name @return its pid, or null when unknown */
     public Pid whereis(final String name)
     {

@@ -25,6 +25,12 @@ public final class Proc
     {
     }
 
+    /** @return whether the caller runs inside a Spindle process (where the other methods work). */
+    public static boolean inProcess()
+    {
+        return ProcessOps.inProcess();
+    }
+
     /** @return the calling process's pid. */
     public static Pid self()
     {
@@ -75,6 +81,32 @@ public final class Proc
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(options, "options");
         return ProcessOps.spawn(ProcessOps.self("spawn(body)"), body, options, false);
+    }
+
+    /**
+     * Spawns a process monitored by the caller from before it runs (Erlang's {@code spawn_monitor}):
+     * however early it exits, the caller gets its {@link Down}.
+     *
+     * @param body its code.
+     * @return its pid and the monitor's reference.
+     */
+    public static MonitoredPid spawnMonitor(final ProcessBody body)
+    {
+        return spawnMonitor(body, SpawnOptions.defaults());
+    }
+
+    /**
+     * As {@link #spawnMonitor(ProcessBody)}, with priority and binding.
+     *
+     * @param body    its code.
+     * @param options priority and binding.
+     * @return its pid and the monitor's reference.
+     */
+    public static MonitoredPid spawnMonitor(final ProcessBody body, final SpawnOptions options)
+    {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(options, "options");
+        return ProcessOps.spawnMonitor(ProcessOps.self("spawnMonitor(body)"), body, options);
     }
 
     /**

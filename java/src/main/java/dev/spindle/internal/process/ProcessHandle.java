@@ -36,7 +36,7 @@ import java.lang.invoke.VarHandle;
  *     seeing EXITED.</li>
  * </ul>
  */
-public abstract class ProcessHandle
+public abstract sealed class ProcessHandle permits Process, InboxHandle, CallbackHandle
 {
     /** Queued, or about to be queued by the holder of its run token. */
     public static final int RUNNABLE = 0;

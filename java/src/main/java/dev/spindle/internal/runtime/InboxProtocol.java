@@ -30,10 +30,24 @@ final class InboxProtocol
 
     static Object receive(final InboxHandle h, final long timeoutNanos, final Schedulers node)
     {
+        return receive(h, null, timeoutNanos, node);
+    }
+
+    /**
+     * @param h            the inbox.
+     * @param match        selection (the others stay, in order), or null for the oldest message.
+     * @param timeoutNanos 0 polls; {@link Deadlines#FOREVER} waits forever.
+     * @param node         its node.
+     * @return a message, or null on timeout.
+     */
+    static Object receive(final InboxHandle h, final java.util.function.Predicate<Object> match, final long timeoutNanos,
+                          final Schedulers node)
+    {
         final Thread me = Thread.currentThread();
         final Thread other = h.claimReceiver(me);
         if (other != null)
         {
+            checkUsable(h, node); // a closing inbox holds the claim while it drops its messages
             throw new IllegalStateException("inbox " + h.pid + " is already being received from by thread '" + other.getName() +
                 "': one thread at a time may receive");
         }
@@ -44,7 +58,7 @@ final class InboxProtocol
             for (;;)
             {
                 checkUsable(h, node);
-                final Object m = h.mailbox.takeAny();
+                final Object m = match == null ? h.mailbox.takeAny() : h.mailbox.take(match, 0);
                 if (m != null)
                 {
                     return m;

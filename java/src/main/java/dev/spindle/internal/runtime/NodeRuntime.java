@@ -1,29 +1,38 @@
 package dev.spindle.internal.runtime;
 
+import dev.spindle.CallFailedException;
+import dev.spindle.Down;
 import dev.spindle.NodeClosedException;
 import dev.spindle.NodeConfig;
 import dev.spindle.Pid;
 import dev.spindle.Priority;
 import dev.spindle.ProcessBody;
 import dev.spindle.ProcessInfo;
+import dev.spindle.Reason;
+import dev.spindle.Ref;
 import dev.spindle.SpawnOptions;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
+import dev.spindle.internal.process.CallbackHandle;
 import dev.spindle.internal.process.InboxHandle;
 import dev.spindle.internal.process.Process;
 import dev.spindle.internal.process.ProcessHandle;
 import dev.spindle.internal.runqueue.RunQueueSet;
+import dev.spindle.internal.scheduler.ProcessContinuation;
 import dev.spindle.internal.scheduler.Scheduler;
 import dev.spindle.internal.scheduler.SchedulerCounters;
 import dev.spindle.internal.scheduler.Schedulers;
 import dev.spindle.internal.signals.SignalSnapshot;
 import dev.spindle.internal.signals.Signals;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One node's runtime: the entry point behind {@code dev.spindle.Node} and {@code Inbox}. It owns
@@ -42,6 +51,8 @@ public final class NodeRuntime
     private final NodeConfig config;
     private final Schedulers schedulers;
     private final Set<InboxHandle> inboxes = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Ref, CallbackHandle> callbackMonitors = new ConcurrentHashMap<>();
+    private final Pid nodePid;
 
     /**
      * Plans the CPUs and starts the schedulers.
@@ -54,6 +65,7 @@ public final class NodeRuntime
     {
         this.id = id;
         this.config = config;
+        this.nodePid = new Pid(id, -1, 0);
         final CpuPlan plan = CpuPlan.of(config, Topology.allowedCpus());
         this.schedulers = new Schedulers(id, config, plan, processLimit);
     }
@@ -121,6 +133,24 @@ public final class NodeRuntime
         send(resolve(whereis(name), name), message);
     }
 
+    /** @return the pid standing for the node itself (index -1: no process has it). */
+    public Pid nodePid()
+    {
+        return nodePid;
+    }
+
+    /**
+     * An exit signal from outside the processes.
+     *
+     * @param pid    target.
+     * @param reason reason.
+     */
+    public void exit(final Pid pid, final Object reason)
+    {
+        checkOpen("send an exit signal");
+        schedulers.signals().send(pid, new dev.spindle.internal.signals.Signal.ExitSignal(nodePid, reason, false));
+    }
+
     /** @param name a name @return its holder, or null */
     public Pid whereis(final String name)
     {
@@ -164,10 +194,7 @@ public final class NodeRuntime
             throw new IllegalStateException("node.inbox() blocks a thread and must not be used inside a process: use Proc.receive()");
         }
         checkOpen("create an inbox");
-        final Pid pid = schedulers.table().reserve(null);
-        final InboxHandle h = new InboxHandle(pid);
-        schedulers.table().publish(h);
-        inboxes.add(h);
+        final InboxHandle h = newInboxHandle();
         if (schedulers.closed())
         {
             closeInbox(h); // lost a race with close: give the slot back
@@ -195,6 +222,7 @@ public final class NodeRuntime
     {
         if (InboxProtocol.close(h))
         {
+            schedulers.signals().closedMailboxOnly(h);
             inboxes.remove(h);
             schedulers.table().release(h, null);
             if (h.claimReceiver(Thread.currentThread()) == null)
@@ -202,6 +230,198 @@ public final class NodeRuntime
                 h.mailbox.clear(); // nobody inside receive: drop the messages now (else at GC)
                 h.releaseReceiver();
             }
+        }
+    }
+
+    /**
+     * @param h            the inbox.
+     * @param match        the selection (the others stay, in order).
+     * @param timeoutNanos 0 polls; {@link Deadlines#FOREVER} waits forever.
+     * @return the oldest matching message, or null on timeout.
+     */
+    public Object receive(final InboxHandle h, final java.util.function.Predicate<Object> match, final long timeoutNanos)
+    {
+        return InboxProtocol.receive(h, match, timeoutNanos, schedulers);
+    }
+
+    // ---- calls and monitors from any thread (docs/calls.md) ----
+
+    private Pid server(final Object target)
+    {
+        if (target instanceof Pid pid)
+        {
+            return pid;
+        }
+        if (target instanceof String name)
+        {
+            final Pid pid = whereis(name);
+            if (pid == null)
+            {
+                throw new CallFailedException("no process registered as '" + name + "'", Reason.NOPROC);
+            }
+            return pid;
+        }
+        throw new IllegalArgumentException("a call's target is a Pid or a registered name (String), not " +
+            (target == null ? "null" : target.getClass().getName()));
+    }
+
+    /**
+     * A call from any thread: inside a process it is {@code Proc.call}; elsewhere it waits on a
+     * temporary inbox (no thread is made).
+     *
+     * @param target  a Pid or a registered name.
+     * @param request the request.
+     * @param nanos   timeout.
+     * @param timeout as given.
+     * @return the reply.
+     */
+    public Object call(final Object target, final Object request, final long nanos, final Duration timeout)
+    {
+        final ProcessContinuation pc = ProcessContinuation.current();
+        if (pc != null && pc.scheduler().group() == schedulers)
+        {
+            return target instanceof String name ? ProcessOps.call(pc, name, request, nanos, timeout) :
+                ProcessOps.call(pc, server(target), request, nanos, timeout);
+        }
+        checkOpen("call");
+        final Pid server = server(target);
+        final InboxHandle h = newInboxHandle();
+        try
+        {
+            return PlainCalls.call(schedulers, h, server, request, nanos, timeout);
+        }
+        finally
+        {
+            closeInbox(h);
+        }
+    }
+
+    /**
+     * A call from the thread that receives on {@code h}; messages that are not the answer stay.
+     *
+     * @param h       the caller's inbox.
+     * @param target  a Pid or a registered name.
+     * @param request the request.
+     * @param nanos   timeout.
+     * @param timeout as given.
+     * @return the reply.
+     */
+    public Object call(final InboxHandle h, final Object target, final Object request, final long nanos, final Duration timeout)
+    {
+        checkOpen("call");
+        return PlainCalls.call(schedulers, h, server(target), request, nanos, timeout);
+    }
+
+    /**
+     * A call whose answer completes a future; the caller never blocks.
+     *
+     * @param target  a Pid or a registered name.
+     * @param request the request.
+     * @param nanos   timeout.
+     * @param timeout as given.
+     * @return the future reply (CallTimeoutException, CallFailedException on failure).
+     */
+    public CompletableFuture<Object> ask(final Object target, final Object request, final long nanos, final Duration timeout)
+    {
+        checkOpen("ask");
+        final Pid server;
+        try
+        {
+            server = server(target);
+        }
+        catch (final CallFailedException e)
+        {
+            return CompletableFuture.failedFuture(e);
+        }
+        final PlainCalls.Ask ask = new PlainCalls.Ask(this, server, timeout);
+        final CallbackHandle h = newCallbackHandle(ask);
+        ask.start(h, request, nanos);
+        return ask.future;
+    }
+
+    /**
+     * @param h   an inbox.
+     * @param pid the process to watch: its Down arrives in the inbox.
+     * @return the monitor's reference.
+     */
+    public Ref monitor(final InboxHandle h, final Pid pid)
+    {
+        checkOpen("monitor");
+        return schedulers.signals().monitor(h, pid);
+    }
+
+    /**
+     * @param h     an inbox.
+     * @param ref   a monitor it holds.
+     * @return whether it was active (a Down already in the inbox stays).
+     */
+    public boolean demonitor(final InboxHandle h, final Ref ref)
+    {
+        return schedulers.signals().demonitor(h, ref);
+    }
+
+    /**
+     * @param pid      the process to watch.
+     * @param callback runs once with its Down (on a pool thread, never a scheduler).
+     * @return the monitor's reference.
+     */
+    public Ref monitor(final Pid pid, final Consumer<Down> callback)
+    {
+        checkOpen("monitor");
+        final PlainCalls.MonitorCallback m = new PlainCalls.MonitorCallback(this, callback);
+        return m.start(newCallbackHandle(m), pid);
+    }
+
+    /**
+     * @param ref a monitor made by {@link #monitor(Pid, Consumer)}.
+     * @return whether it was active (its callback then never runs).
+     */
+    public boolean demonitor(final Ref ref)
+    {
+        final CallbackHandle h = callbackMonitors.remove(ref);
+        if (h == null)
+        {
+            return false;
+        }
+        final boolean active = schedulers.signals().demonitor(h, ref);
+        closeCallback(h);
+        return active;
+    }
+
+    void rememberMonitor(final Ref ref, final CallbackHandle h)
+    {
+        callbackMonitors.put(ref, h);
+    }
+
+    void forgetMonitor(final Ref ref)
+    {
+        callbackMonitors.remove(ref);
+    }
+
+    private InboxHandle newInboxHandle()
+    {
+        final Pid pid = schedulers.table().reserve(null);
+        final InboxHandle h = new InboxHandle(pid);
+        schedulers.table().publish(h);
+        inboxes.add(h);
+        return h;
+    }
+
+    private CallbackHandle newCallbackHandle(final CallbackHandle.Listener listener)
+    {
+        final Pid pid = schedulers.table().reserve(null);
+        final CallbackHandle h = new CallbackHandle(pid, listener);
+        schedulers.table().publish(h);
+        return h;
+    }
+
+    /** Closes a callback handle once: no more messages, its monitors fire, its slot is reused. */
+    void closeCallback(final CallbackHandle h)
+    {
+        if (h.getAndSetState(ProcessHandle.EXITED) != ProcessHandle.EXITED)
+        {
+            schedulers.signals().closedMailboxOnly(h);
+            schedulers.table().release(h, null);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.spindle.Call;
 import dev.spindle.CallFailedException;
 import dev.spindle.CallTimeoutException;
 import dev.spindle.Down;
+import dev.spindle.MonitoredPid;
 import dev.spindle.Pid;
 import dev.spindle.Priority;
 import dev.spindle.ProcessBody;
@@ -61,6 +62,12 @@ public final class ProcessOps
         return pc;
     }
 
+    /** @return whether the caller runs inside a Spindle process. */
+    public static boolean inProcess()
+    {
+        return ProcessContinuation.current() != null;
+    }
+
     private static Schedulers group(final ProcessContinuation pc)
     {
         return pc.scheduler().group();
@@ -103,6 +110,19 @@ public final class ProcessOps
         final Pid pid = group(pc).spawn(body, options, pc.scheduler(), link ? pc.process : null);
         pc.scheduler().charge(pc);
         return pid;
+    }
+
+    /**
+     * @param pc      caller.
+     * @param body    the child's code.
+     * @param options priority and binding.
+     * @return the child's pid and the monitor set up before it ran.
+     */
+    public static MonitoredPid spawnMonitor(final ProcessContinuation pc, final ProcessBody body, final SpawnOptions options)
+    {
+        final MonitoredPid spawned = group(pc).spawnMonitor(body, options, pc.scheduler(), pc.process);
+        pc.scheduler().charge(pc);
+        return spawned;
     }
 
     /** @param pc caller @param priority new priority @return the previous one */

@@ -1,12 +1,15 @@
 package dev.spindle.internal.scheduler;
 
 import dev.spindle.NodeClosedException;
+import dev.spindle.MonitoredPid;
 import dev.spindle.NodeConfig;
 import dev.spindle.Pid;
 import dev.spindle.ProcessBody;
+import dev.spindle.Ref;
 import dev.spindle.RunQueues;
 import dev.spindle.SpawnOptions;
 import dev.spindle.internal.placement.CpuPlan;
+import dev.spindle.internal.process.CallbackHandle;
 import dev.spindle.internal.process.InboxHandle;
 import dev.spindle.internal.process.Process;
 import dev.spindle.internal.process.ProcessHandle;
@@ -252,6 +255,34 @@ public final class Schedulers implements MessageTimer.Delivery
      */
     public Pid spawn(final ProcessBody body, final SpawnOptions options, final Scheduler from, final ProcessHandle linkWith)
     {
+        final Process p = create(body, options, from);
+        if (linkWith != null)
+        {
+            Signals.linkAtSpawn(linkWith, p);
+        }
+        start(p, from);
+        return p.pid;
+    }
+
+    /**
+     * Spawns a process monitored by the calling process from before it can run.
+     *
+     * @param body    its code.
+     * @param options priority and binding.
+     * @param from    the calling scheduler.
+     * @param parent  the calling process.
+     * @return its pid and the monitor's reference.
+     */
+    public MonitoredPid spawnMonitor(final ProcessBody body, final SpawnOptions options, final Scheduler from, final ProcessHandle parent)
+    {
+        final Process p = create(body, options, from);
+        final Ref ref = signals.monitorAtSpawn(parent, p);
+        start(p, from);
+        return new MonitoredPid(p.pid, ref);
+    }
+
+    private Process create(final ProcessBody body, final SpawnOptions options, final Scheduler from)
+    {
         checkOpen("spawn");
         final int bound = options.boundScheduler();
         if (bound >= schedulers.length)
@@ -262,17 +293,17 @@ public final class Schedulers implements MessageTimer.Delivery
         final Pid pid = table.reserve(from == null ? null : from.free);
         final Process p = new Process(pid, options.priority().ordinal(), bound, body);
         new ProcessContinuation(p);
-        if (linkWith != null)
-        {
-            Signals.linkAtSpawn(linkWith, p);
-        }
+        return p;
+    }
+
+    private void start(final Process p, final Scheduler from)
+    {
         table.publish(p);
         if (!enqueue(p, from, Placement.Cause.SPAWN))
         {
             table.release(p, null);
             throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
         }
-        return pid;
     }
 
     /**
@@ -343,16 +374,19 @@ public final class Schedulers implements MessageTimer.Delivery
      */
     void wake(final ProcessHandle h, final Scheduler from, final Placement.Cause cause)
     {
-        if (h instanceof InboxHandle inbox)
+        switch (h)
         {
-            final Thread t = inbox.receiverVolatile();
-            if (t != null)
+            case Process p -> enqueue(p, from, cause);
+            case InboxHandle inbox ->
             {
-                LockSupport.unpark(t);
+                final Thread t = inbox.receiverVolatile();
+                if (t != null)
+                {
+                    LockSupport.unpark(t);
+                }
             }
-            return;
+            case CallbackHandle callback -> callback.run();
         }
-        enqueue((Process)h, from, cause);
     }
 
     /**

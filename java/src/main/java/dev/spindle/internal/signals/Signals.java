@@ -87,7 +87,8 @@ public final class Signals
         {
             if (h.isInbox())
             {
-                return; // inboxes are not processes: they take no signals
+                toMailboxOnly(h, signal);
+                return;
             }
             synchronized (h)
             {
@@ -107,6 +108,111 @@ public final class Signals
         {
             answerDead(to, signal);
         }
+    }
+
+    /**
+     * A plain thread's inbox (or a callback handle) has no process to handle signals as it
+     * receives: they are handled here, on the sender's thread, under the handle's lock. It can
+     * watch (a Down for an active monitor becomes a message) and be watched (monitors fire when it
+     * closes, with reason normal); it cannot be linked to (the linker gets {@code noproc}) and exit
+     * signals do not affect it.
+     */
+    private void toMailboxOnly(final ProcessHandle h, final Signal signal)
+    {
+        boolean put = false;
+        boolean dead = false;
+        synchronized (h)
+        {
+            if (h.signalsClosed())
+            {
+                dead = true;
+            }
+            else
+            {
+                switch (signal)
+                {
+                    case Signal.DownSignal d ->
+                    {
+                        final SignalState st = h.signalsOrNull();
+                        if (st != null && st.monitoring.remove(d.ref()) != null)
+                        {
+                            h.mailbox.put(new Down(d.ref(), d.pid(), d.reason()));
+                            put = true;
+                        }
+                    }
+                    case Signal.Monitor m -> h.signals().monitoredBy.put(m.ref(), m.watcher());
+                    case Signal.Demonitor d ->
+                    {
+                        final SignalState st = h.signalsOrNull();
+                        if (st != null)
+                        {
+                            st.monitoredBy.remove(d.ref());
+                        }
+                    }
+                    case Signal.Link l -> dead = true; // not linkable: the linker gets noproc
+                    default ->
+                    {
+                        // exit signals and unlinks do not apply to a mailbox without a process
+                    }
+                }
+            }
+        }
+        if (put)
+        {
+            wakeup.afterSignal(h);
+        }
+        else if (dead)
+        {
+            answerDead(h.pid, signal);
+        }
+    }
+
+    /**
+     * A plain thread's inbox (or a callback handle) closes: monitors on it fire with reason
+     * normal, and the processes it monitors forget it.
+     *
+     * @param h the handle, no longer receiving.
+     */
+    public void closedMailboxOnly(final ProcessHandle h)
+    {
+        final SignalState st;
+        synchronized (h)
+        {
+            st = h.closeSignals();
+        }
+        if (st == null)
+        {
+            return;
+        }
+        for (final Map.Entry<Ref, Pid> e : st.monitoredBy.entrySet())
+        {
+            send(e.getValue(), new Signal.DownSignal(e.getKey(), h.pid, Reason.NORMAL));
+        }
+        for (final Map.Entry<Ref, Pid> e : st.monitoring.entrySet())
+        {
+            send(e.getValue(), new Signal.Demonitor(e.getKey()));
+        }
+    }
+
+    /**
+     * Sets up a monitor before the child is published, so spawnMonitor has no window.
+     *
+     * @param parent the spawning process.
+     * @param child  the new process, not yet runnable.
+     * @return the monitor's reference.
+     */
+    public Ref monitorAtSpawn(final ProcessHandle parent, final ProcessHandle child)
+    {
+        final Ref ref = makeRef();
+        synchronized (parent)
+        {
+            parent.signals().monitoring.put(ref, child.pid);
+        }
+        synchronized (child)
+        {
+            child.signals().monitoredBy.put(ref, parent.pid);
+        }
+        return ref;
     }
 
     private void answerDead(final Pid to, final Signal signal)
@@ -253,7 +359,20 @@ public final class Signals
      */
     public Ref monitor(final ProcessHandle self, final Pid to)
     {
-        final Ref ref = makeRef();
+        return monitor(self, to, makeRef());
+    }
+
+    /**
+     * As {@link #monitor(ProcessHandle, Pid)} with a reference made beforehand (a callback handle
+     * must know it before the first Down can arrive).
+     *
+     * @param self caller.
+     * @param to   process to monitor.
+     * @param ref  a reference from {@link #makeRef()}.
+     * @return {@code ref}.
+     */
+    public Ref monitor(final ProcessHandle self, final Pid to, final Ref ref)
+    {
         synchronized (self)
         {
             self.signals().monitoring.put(ref, to);
