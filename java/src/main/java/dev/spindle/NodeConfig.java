@@ -25,6 +25,7 @@ public final class NodeConfig
     private final boolean compaction;
     private final long longScheduleNanos;
     private final long closeTimeoutNanos;
+    private final boolean virtualThreads;
     private final long timeSliceNanos;
 
     private NodeConfig(final Builder b)
@@ -34,6 +35,7 @@ public final class NodeConfig
         this.compaction = b.compaction;
         this.longScheduleNanos = b.longScheduleNanos;
         this.closeTimeoutNanos = b.closeTimeoutNanos;
+        this.virtualThreads = b.virtualThreads;
         this.schedulers = b.schedulers;
         this.cpus = b.cpus;
         this.pinned = b.pinned;
@@ -96,6 +98,12 @@ public final class NodeConfig
         return java.time.Duration.ofNanos(longScheduleNanos);
     }
 
+    /** @return whether every process runs as a virtual thread (see {@link Builder#virtualThreads(boolean)}). */
+    public boolean virtualThreads()
+    {
+        return virtualThreads;
+    }
+
     /**
      * @return how long {@link Node#close()} waits for schedulers busy in a process that never gives
      * way (default 5 s); see {@link Builder#closeTimeout(java.time.Duration)}.
@@ -148,6 +156,7 @@ public final class NodeConfig
         private boolean compaction;
         private long longScheduleNanos = 10_000_000L;
         private long closeTimeoutNanos = 5_000_000_000L;
+        private boolean virtualThreads;
         private long timeSliceNanos = 500_000L;
 
         /**
@@ -219,6 +228,20 @@ public final class NodeConfig
                 throw new IllegalArgumentException("longScheduleThreshold must be positive, was " + threshold);
             }
             this.longScheduleNanos = threshold.toNanos();
+            return this;
+        }
+
+        /**
+         * Runs every process of the node as a virtual thread on its schedulers, as
+         * {@link SpawnOptions#virtualThread(boolean)} does for one process: for services whose
+         * processes call ordinary Java (locks, blocking clients, thread-locals). Default false.
+         *
+         * @param on whether to.
+         * @return this builder.
+         */
+        public Builder virtualThreads(final boolean on)
+        {
+            this.virtualThreads = on;
             return this;
         }
 

@@ -192,6 +192,39 @@ public final class Proc
         return ProcessOps.receive(ProcessOps.self("receive(match, timeout)"), match, nanos);
     }
 
+    // ---- the process dictionary (docs/java-in-processes.md) ----
+
+    /**
+     * Stores a value in the caller's process dictionary (the BEAM's {@code put/2}): state that
+     * belongs to this process wherever it runs. Inside a raw process, thread-locals belong to the
+     * scheduler thread and are shared by every process on it; use this instead (or run the process
+     * as a virtual thread, {@link SpawnOptions#virtualThread(boolean)}).
+     *
+     * @param key   not null.
+     * @param value not null.
+     * @return the previous value, or null.
+     */
+    public static Object put(final Object key, final Object value)
+    {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        return ProcessOps.put(ProcessOps.self("put(key, value)"), key, value);
+    }
+
+    /** @param key a key @return its value in the caller's process dictionary, or null */
+    public static Object get(final Object key)
+    {
+        Objects.requireNonNull(key, "key");
+        return ProcessOps.get(ProcessOps.self("get(key)"), key);
+    }
+
+    /** @param key a key @return the value it had in the caller's process dictionary, or null */
+    public static Object erase(final Object key)
+    {
+        Objects.requireNonNull(key, "key");
+        return ProcessOps.erase(ProcessOps.self("erase(key)"), key);
+    }
+
     // ---- links, exits, monitors (docs/links.md, exits.md, monitors.md) ----
 
     /**

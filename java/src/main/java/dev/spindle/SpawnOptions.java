@@ -6,15 +6,17 @@ package dev.spindle;
  */
 public final class SpawnOptions
 {
-    private static final SpawnOptions DEFAULTS = new SpawnOptions(Priority.NORMAL, -1);
+    private static final SpawnOptions DEFAULTS = new SpawnOptions(Priority.NORMAL, -1, false);
 
     private final Priority priority;
     private final int scheduler;
+    private final boolean virtualThread;
 
-    private SpawnOptions(final Priority priority, final int scheduler)
+    private SpawnOptions(final Priority priority, final int scheduler, final boolean virtualThread)
     {
         this.priority = priority;
         this.scheduler = scheduler;
+        this.virtualThread = virtualThread;
     }
 
     /**
@@ -39,7 +41,7 @@ public final class SpawnOptions
         {
             throw new NullPointerException("priority");
         }
-        return new SpawnOptions(priority, scheduler);
+        return new SpawnOptions(priority, scheduler, virtualThread);
     }
 
     /**
@@ -55,7 +57,29 @@ public final class SpawnOptions
         {
             throw new IllegalArgumentException("scheduler id must be >= 0, was " + schedulerId);
         }
-        return new SpawnOptions(priority, schedulerId);
+        return new SpawnOptions(priority, schedulerId, virtualThread);
+    }
+
+    /**
+     * Returns options that run the process as a virtual thread on Spindle's schedulers, so that
+     * ordinary Java behaves inside it: locks it holds are its own (mutual exclusion holds across
+     * waits and migrations), {@code Thread.sleep} and blocking I/O unmount it instead of stalling
+     * its scheduler, {@code Thread.currentThread()} and thread-locals are its own. It costs more
+     * memory and a slower switch than the default raw continuation (docs/java-in-processes.md).
+     * Needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+     *
+     * @param on whether to run as a virtual thread.
+     * @return new options.
+     */
+    public SpawnOptions virtualThread(final boolean on)
+    {
+        return new SpawnOptions(priority, scheduler, on);
+    }
+
+    /** @return whether the process runs as a virtual thread. */
+    public boolean virtualThread()
+    {
+        return virtualThread;
     }
 
     /** @return the priority. */
@@ -73,6 +97,7 @@ public final class SpawnOptions
     @Override
     public String toString()
     {
-        return "SpawnOptions[priority=" + priority + (scheduler >= 0 ? ", scheduler=" + scheduler : "") + "]";
+        return "SpawnOptions[priority=" + priority + (scheduler >= 0 ? ", scheduler=" + scheduler : "") +
+            (virtualThread ? ", virtualThread" : "") + "]";
     }
 }

@@ -52,6 +52,7 @@ public final class Process extends ProcessHandle implements Runnable
     public int marker;
     @SuppressWarnings("unused")
     private long reductions;
+    private java.util.HashMap<Object, Object> dictionary; // the process dictionary, made on first put
 
     /**
      * @param pid            the pid.
@@ -100,6 +101,22 @@ public final class Process extends ProcessHandle implements Runnable
     public boolean isInbox()
     {
         return false;
+    }
+
+    /**
+     * Owner: the process dictionary (the BEAM's {@code put/get}): per-process state for code that
+     * would otherwise keep it in a thread-local, which inside a raw process is the carrier's.
+     *
+     * @param create whether to make it when absent.
+     * @return the dictionary, or null when absent and not created.
+     */
+    public java.util.Map<Object, Object> dictionary(final boolean create)
+    {
+        if (dictionary == null && create)
+        {
+            dictionary = new java.util.HashMap<>();
+        }
+        return dictionary;
     }
 
     /** @return reductions spent in total (opaque: any thread may read it). */

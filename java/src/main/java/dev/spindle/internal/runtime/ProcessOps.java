@@ -170,6 +170,28 @@ public final class ProcessOps
         return Receive.receive(pc, match, timeoutNanos, 0);
     }
 
+    // ---- the process dictionary ----
+
+    /** @param pc caller @param key key @param value value @return the previous value, or null */
+    public static Object put(final ProcessContinuation pc, final Object key, final Object value)
+    {
+        return pc.process.dictionary(true).put(key, value);
+    }
+
+    /** @param pc caller @param key key @return its value, or null */
+    public static Object get(final ProcessContinuation pc, final Object key)
+    {
+        final java.util.Map<Object, Object> d = pc.process.dictionary(false);
+        return d == null ? null : d.get(key);
+    }
+
+    /** @param pc caller @param key key @return the value it had, or null */
+    public static Object erase(final ProcessContinuation pc, final Object key)
+    {
+        final java.util.Map<Object, Object> d = pc.process.dictionary(false);
+        return d == null ? null : d.remove(key);
+    }
+
     // ---- links, exits, monitors ----
 
     /** @param pc caller @param pid other process */

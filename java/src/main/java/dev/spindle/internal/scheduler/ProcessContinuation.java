@@ -19,7 +19,7 @@ import jdk.internal.vm.ContinuationScope;
  * bench/.../experiments/CarrierThreadCache). {@code Continuation.getCurrentContinuation} reads the
  * carrier through {@code currentCarrierThread}, which C2 does not cache, and was right every time.
  */
-public final class ProcessContinuation extends Continuation implements Mailbox.SignalSink
+public sealed class ProcessContinuation extends Continuation implements Mailbox.SignalSink permits VirtualProcess
 {
     /** The continuation scope of every Spindle process. */
     public static final ContinuationScope SCOPE = new ContinuationScope("spindle");
@@ -43,10 +43,18 @@ public final class ProcessContinuation extends Continuation implements Mailbox.S
         process.continuation = this;
     }
 
-    /** @return the process continuation mounted on the calling thread, or null outside processes. */
+    /**
+     * @return the process running on the calling thread (a continuation mounted on it, or the
+     * virtual thread of a {@link VirtualProcess}), or null outside processes.
+     */
     public static ProcessContinuation current()
     {
-        return Continuation.getCurrentContinuation(SCOPE) instanceof ProcessContinuation pc ? pc : null;
+        if (Continuation.getCurrentContinuation(SCOPE) instanceof ProcessContinuation pc)
+        {
+            return pc;
+        }
+        // A virtual-thread process: its thread is stable (the JDK keeps currentThread right there).
+        return Thread.currentThread().isVirtual() && VirtualProcess.CURRENT.isBound() ? VirtualProcess.CURRENT.get() : null;
     }
 
     /** @return the scheduler running this process now (owner only). */

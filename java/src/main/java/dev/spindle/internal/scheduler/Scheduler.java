@@ -442,6 +442,11 @@ public final class Scheduler
     private void run(final Process p)
     {
         final ProcessContinuation c = (ProcessContinuation)p.continuation;
+        if (c instanceof VirtualProcess v)
+        {
+            runVirtual(p, v);
+            return;
+        }
         c.scheduler = this;
         p.setHomeOpaque(id);
         thread.budget = reductions;
@@ -498,6 +503,65 @@ public final class Scheduler
             if ((p.mailbox.hasInbound() || p.wakeFlagVolatile() || (timer != null && timer.fired())) && p.tryWake())
             {
                 group.requeue(p, this);
+            }
+        }
+    }
+
+    /**
+     * Runs a virtual-thread process: its thread mounts here until it parks, yields, blocks or ends.
+     * What happens next is the JDK's and the process's own business: a yield or an unblocking
+     * resubmits it through {@link VirtualProcess#execute}, a wait in receive parks it until a waker
+     * unparks it, and its end runs the exit path on the virtual thread itself.
+     */
+    private void runVirtual(final Process p, final VirtualProcess v)
+    {
+        v.scheduler = this;
+        p.setHomeOpaque(id);
+        thread.budget = reductions;
+        sliceStart = 0;
+        p.setRunningOpaque();
+        counters.contextSwitch();
+        final long schedule = (long)SCHEDULES.get(this) + 1;
+        SCHEDULES.setOpaque(this, schedule);
+        CURRENT.setOpaque(this, p);
+        try
+        {
+            v.runTask();
+        }
+        finally
+        {
+            CURRENT.setOpaque(this, null);
+        }
+        p.addReductions(Math.max(0, reductions - thread.budget));
+        if ((++balanceRounds & (Balancer.CHECK_EVERY_ROUNDS - 1)) == 0)
+        {
+            group.balancer().offerCheck();
+        }
+    }
+
+    /**
+     * A virtual-thread process waits by parking: WAITING first, then one more look at every wake
+     * source, then park. A waker wins WAITING to RUNNABLE and unparks; the park permit covers an
+     * unpark that comes before the park. Spurious returns are fine: receive looks again.
+     */
+    private static void awaitVirtual(final ProcessContinuation pc, final ReceiveTimer timer)
+    {
+        final Process p = pc.process;
+        try
+        {
+            p.setWaitingVolatile();
+            if (!p.mailbox.hasInbound() && !p.wakeFlagVolatile() && (timer == null || !timer.fired()))
+            {
+                java.util.concurrent.locks.LockSupport.park();
+            }
+            p.setRunningOpaque();
+        }
+        finally
+        {
+            pc.waitTimer = null;
+            if (timer != null)
+            {
+                timer.cancel();
             }
         }
     }
@@ -562,6 +626,11 @@ public final class Scheduler
      */
     public static void yieldNow(final ProcessContinuation pc)
     {
+        if (pc instanceof VirtualProcess)
+        {
+            Thread.yield(); // the JDK unmounts it and resubmits it through VirtualProcess.execute
+            return;
+        }
         pc.process.yieldReason = Process.YIELD_REQUEUE;
         pc.mayStayPinned = true;
         try
@@ -613,6 +682,11 @@ public final class Scheduler
             pc.scheduler.timers.add(timer, deadline);
         }
         pc.waitTimer = timer;
+        if (pc instanceof VirtualProcess)
+        {
+            awaitVirtual(pc, timer);
+            return;
+        }
         pc.process.yieldReason = Process.YIELD_WAIT;
         try
         {

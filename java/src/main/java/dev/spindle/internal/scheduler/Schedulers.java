@@ -284,6 +284,11 @@ public final class Schedulers implements MessageTimer.Delivery
     private Process create(final ProcessBody body, final SpawnOptions options, final Scheduler from)
     {
         checkOpen("spawn");
+        final boolean virtual = options.virtualThread() || config.virtualThreads();
+        if (virtual)
+        {
+            VirtualProcess.checkAvailable();
+        }
         final int bound = options.boundScheduler();
         if (bound >= schedulers.length)
         {
@@ -292,13 +297,30 @@ public final class Schedulers implements MessageTimer.Delivery
         }
         final Pid pid = table.reserve(from == null ? null : from.free);
         final Process p = new Process(pid, options.priority().ordinal(), bound, body);
-        new ProcessContinuation(p);
+        if (virtual)
+        {
+            new VirtualProcess(p, this);
+        }
+        else
+        {
+            new ProcessContinuation(p);
+        }
         return p;
     }
 
     private void start(final Process p, final Scheduler from)
     {
         table.publish(p);
+        if (p.continuation instanceof VirtualProcess v)
+        {
+            if (closed)
+            {
+                table.release(p, null);
+                throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
+            }
+            v.start(); // the JDK submits its task: VirtualProcess.execute queues it as a spawn
+            return;
+        }
         if (!enqueue(p, from, Placement.Cause.SPAWN))
         {
             table.release(p, null);
@@ -376,6 +398,7 @@ public final class Schedulers implements MessageTimer.Delivery
     {
         switch (h)
         {
+            case Process p when p.continuation instanceof VirtualProcess v -> LockSupport.unpark(v.thread);
             case Process p -> enqueue(p, from, cause);
             case InboxHandle inbox ->
             {
@@ -445,6 +468,19 @@ public final class Schedulers implements MessageTimer.Delivery
             gate.exit();
         }
         return true;
+    }
+
+    /**
+     * A virtual-thread process became runnable (the JDK submitted its task).
+     *
+     * @param v     the process.
+     * @param from  the calling scheduler, or null.
+     * @param cause why.
+     */
+    void enqueueVirtual(final VirtualProcess v, final Scheduler from, final Placement.Cause cause)
+    {
+        v.process.setRunnableOpaque();
+        enqueue(v.process, from, cause); // closed: dropped, the thread stays unmounted (abandoned)
     }
 
     /**
