@@ -14,7 +14,7 @@ start=$(date +%s)
 cat "$out/stdout.txt"
 secs=$(( $(date +%s) - start ))
 cases="pingpong-same pingpong-cross ring skynet spawn fanin threadring counting chameneos big forkjoin-create forkjoin-throughput fairness timers placement"
-peers="spindle spindle-javaq vthreads pekko pekko-affinity limit"
+peers="spindle spindle-javaq spindle-vt vthreads pekko pekko-affinity limit"
 command -v erl >/dev/null && peers="$peers erlang"
 fail=0
 for c in $cases; do

@@ -45,7 +45,7 @@ public final class Main
 {
     static final List<String> CASES = List.of("pingpong-same", "pingpong-cross", "ring", "skynet", "spawn", "fanin",
         "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "timers", "placement");
-    static final List<String> PEERS = List.of("spindle", "spindle-javaq", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
+    static final List<String> PEERS = List.of("spindle", "spindle-javaq", "spindle-vt", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
 
     private Main()
     {
@@ -143,6 +143,8 @@ public final class Main
                 () -> new SpindleActors("spindle", RunQueues.NATIVE, o.cpus, n, o.idle)),
             new ActorsPeer("spindle-javaq", "Spindle with the pure-Java run queues (what the native side buys)",
                 () -> new SpindleActors("spindle-javaq", RunQueues.JAVA, o.cpus, n, o.idle)),
+            new ActorsPeer("spindle-vt", "Spindle, every process a virtual thread on its schedulers (ordinary Java semantics inside)",
+                () -> new SpindleActors("spindle-vt", RunQueues.NATIVE, o.cpus, n, o.idle, true)),
             new ActorsPeer("vthreads", "JDK virtual threads, a LinkedTransferQueue per actor (N ForkJoinPool carriers, unpinned)",
                 VirtualThreadActors::new),
             new ActorsPeer("pekko", "Apache Pekko typed 1.7, default fork-join dispatcher, N threads (unpinned)",

@@ -25,6 +25,7 @@ public final class SpindleActors implements Actors, TimerProbes
     private final int[] cpus;
     private final int schedulers;
     private final IdleMode idle;
+    private final boolean virtualThreads;
     private final Node node;
 
     /**
@@ -36,12 +37,27 @@ public final class SpindleActors implements Actors, TimerProbes
      */
     public SpindleActors(final String name, final RunQueues kind, final int[] cpus, final int schedulers, final IdleMode idle)
     {
+        this(name, kind, cpus, schedulers, idle, false);
+    }
+
+    /**
+     * @param name           peer name.
+     * @param kind           run queues.
+     * @param cpus           CPUs to pin schedulers to, or null for unpinned with {@code schedulers}.
+     * @param schedulers     scheduler count when unpinned.
+     * @param idle           idle strategy.
+     * @param virtualThreads every process a virtual thread (NodeConfig.virtualThreads).
+     */
+    public SpindleActors(final String name, final RunQueues kind, final int[] cpus, final int schedulers, final IdleMode idle,
+                         final boolean virtualThreads)
+    {
         this.name = name;
+        this.virtualThreads = virtualThreads;
         this.kind = kind;
         this.cpus = cpus;
         this.schedulers = schedulers;
         this.idle = idle;
-        final NodeConfig.Builder b = NodeConfig.builder().runQueues(kind).idleStrategy(idle);
+        final NodeConfig.Builder b = NodeConfig.builder().runQueues(kind).idleStrategy(idle).virtualThreads(virtualThreads);
         if (cpus != null)
         {
             b.cpus(cpus);
@@ -60,7 +76,7 @@ public final class SpindleActors implements Actors, TimerProbes
      */
     public SpindleActors withIdle(final String name, final IdleMode mode)
     {
-        return new SpindleActors(name, kind, cpus, schedulers, mode);
+        return new SpindleActors(name, kind, cpus, schedulers, mode, virtualThreads);
     }
 
     /** @return the idle strategy of this node. */

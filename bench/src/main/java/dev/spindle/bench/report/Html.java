@@ -28,10 +28,11 @@ final class Html
     /** One colour per runtime, the same on every chart; Spindle and its variants in reds. */
     private static final Map<String, String> COLORS = Map.ofEntries(
         Map.entry("spindle", "#d62728"), Map.entry("spindle-backoff", "#d62728"), Map.entry("spindle-spin", "#8c1515"),
-        Map.entry("spindle-park", "#f4858e"), Map.entry("spindle-javaq", "#ff7f0e"), Map.entry("vthreads", "#1f77b4"),
+        Map.entry("spindle-park", "#f4858e"), Map.entry("spindle-javaq", "#ff7f0e"), Map.entry("spindle-vt", "#e377c2"),
+        Map.entry("vthreads", "#1f77b4"),
         Map.entry("pekko", "#2ca02c"), Map.entry("pekko-affinity", "#98c379"), Map.entry("limit", "#7f7f7f"),
         Map.entry("erlang", "#9467bd"));
-    private static final String[] SPARE = {"#17becf", "#bcbd22", "#8c564b", "#e377c2"};
+    private static final String[] SPARE = {"#17becf", "#bcbd22", "#8c564b", "#aec7e8"};
 
     private Html()
     {
