@@ -291,6 +291,58 @@ public final class Node implements AutoCloseable
         return runtime.info(pid);
     }
 
+    /** @return the pids of every live process (not inboxes); weakly consistent. */
+    public List<Pid> processes()
+    {
+        return runtime.processes();
+    }
+
+    /**
+     * The largest processes by reductions, mailbox length or estimated memory, as an observer
+     * lists them; cheap enough to call every second on a node with a million processes.
+     *
+     * @param sort  the measure.
+     * @param limit how many, at most (>= 0).
+     * @return snapshots, largest first.
+     */
+    public List<ProcessInfo> topProcesses(final ProcessInfo.Sort sort, final int limit)
+    {
+        Objects.requireNonNull(sort, "sort");
+        if (limit < 0)
+        {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+        return runtime.topProcesses(sort, limit);
+    }
+
+    /**
+     * A process's stack, innermost frame first: where a waiting process waits, or where a running
+     * one runs now (sampled). Empty when it cannot be read at this moment (it is being switched).
+     *
+     * @param pid a process.
+     * @return its frames, or null if it is not alive.
+     */
+    public List<StackTraceElement> stack(final Pid pid)
+    {
+        Objects.requireNonNull(pid, "pid");
+        return runtime.stack(pid);
+    }
+
+    /**
+     * Makes {@code receiver} the node's system monitor (OTP's {@code erlang:system_monitor}): it
+     * gets {@link SystemMonitor.Event} messages for long schedules, long message queues and stuck
+     * schedulers, as {@code settings} says. One receiver per node; its exit clears it.
+     *
+     * @param receiver a process of this node, or null to stop.
+     * @param settings what to report ({@link SystemMonitor#OFF} stops).
+     * @return the previous receiver, or null.
+     */
+    public Pid systemMonitor(final Pid receiver, final SystemMonitor settings)
+    {
+        Objects.requireNonNull(settings, "settings");
+        return runtime.systemMonitor(receiver, settings);
+    }
+
     /** @return sendAfter and receive timers pending in the schedulers' heaps. */
     public long pendingTimers()
     {

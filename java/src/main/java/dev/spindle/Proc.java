@@ -192,6 +192,18 @@ public final class Proc
         return ProcessOps.receive(ProcessOps.self("receive(match, timeout)"), match, nanos);
     }
 
+    /**
+     * Makes the caller the node's system monitor (see {@link Node#systemMonitor(Pid, SystemMonitor)}).
+     *
+     * @param settings what to report ({@link SystemMonitor#OFF} stops).
+     * @return the previous receiver, or null.
+     */
+    public static Pid systemMonitor(final SystemMonitor settings)
+    {
+        Objects.requireNonNull(settings, "settings");
+        return ProcessOps.systemMonitor(ProcessOps.self("systemMonitor(settings)"), settings);
+    }
+
     // ---- the process dictionary (docs/java-in-processes.md) ----
 
     /**

@@ -107,6 +107,13 @@ public final class Mailbox extends Link
         return Math.max(0, (long)ENQUEUED.getOpaque(this) - (long)DEQUEUED.getOpaque(this));
     }
 
+    /** @return the saved list's array length (racy, a statistic for memory estimates). Any thread. */
+    public int savedCapacity()
+    {
+        final Object[] a = saved;
+        return a == null ? 0 : a.length;
+    }
+
     /** @return the largest depth seen by a put so far (racy, a statistic). Any thread. */
     public int highWater()
     {

@@ -53,6 +53,8 @@ public final class Process extends ProcessHandle implements Runnable
     @SuppressWarnings("unused")
     private long reductions;
     private java.util.HashMap<Object, Object> dictionary; // the process dictionary, made on first put
+    /** The process that spawned it, or null when spawned from outside (for observers). Final after spawn. */
+    public Pid parent;
 
     /**
      * @param pid            the pid.

@@ -46,6 +46,11 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
     public static final int WAITING = 2;
     /** Finished (or an inbox closed). */
     public static final int EXITED = 3;
+    /**
+     * Waiting, and held still for a moment by a thread reading its stack ({@code node.stack}):
+     * a waker spins until it is WAITING again (the JDK's SUSPENDED bit for virtual threads).
+     */
+    public static final int INSPECTING = 4;
 
     private static final VarHandle STATE;
     private static final VarHandle SIGNALS_PENDING;
@@ -182,7 +187,41 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
      */
     public final boolean tryWake()
     {
-        return (int)STATE.getVolatile(this) == WAITING && STATE.compareAndSet(this, WAITING, RUNNABLE);
+        for (;;)
+        {
+            final int s = (int)STATE.getVolatile(this);
+            if (s == WAITING)
+            {
+                if (STATE.compareAndSet(this, WAITING, RUNNABLE))
+                {
+                    return true;
+                }
+            }
+            else if (s == INSPECTING)
+            {
+                Thread.onSpinWait(); // a stack is being read: microseconds
+            }
+            else
+            {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Holds a waiting process still so that its stack can be read: WAITING to INSPECTING.
+     *
+     * @return true if it was waiting; then {@link #endInspection()} must follow.
+     */
+    public final boolean tryInspect()
+    {
+        return STATE.compareAndSet(this, WAITING, INSPECTING);
+    }
+
+    /** After {@link #tryInspect()}: back to WAITING (wakers spinning meanwhile then win it). */
+    public final void endInspection()
+    {
+        STATE.setVolatile(this, WAITING);
     }
 
     /**

@@ -173,6 +173,34 @@ public final class ProcessTable
     }
 
     /**
+     * Visits every live process and inbox (weakly consistent: ones published or released meanwhile
+     * may or may not be seen). For observers; O(slots ever used).
+     *
+     * @param visitor what to do with each.
+     */
+    public void forEachLive(final java.util.function.Consumer<ProcessHandle> visitor)
+    {
+        final int issued = Math.min(limit, nextFresh.get());
+        for (int s = 0; s <= (issued - 1) >>> SEGMENT_BITS && issued > 0; s++)
+        {
+            final AtomicReferenceArray<ProcessHandle> seg = segments.getAcquire(s);
+            if (seg == null)
+            {
+                continue;
+            }
+            final int end = Math.min(SEGMENT_SIZE, issued - (s << SEGMENT_BITS));
+            for (int i = 0; i < end; i++)
+            {
+                final ProcessHandle h = seg.getAcquire(i);
+                if (h != null)
+                {
+                    visitor.accept(h);
+                }
+            }
+        }
+    }
+
+    /**
      * Frees a slot; its serial is bumped before the index is reused.
      *
      * @param cb   the exited block.

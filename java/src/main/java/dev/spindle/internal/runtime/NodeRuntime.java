@@ -11,6 +11,7 @@ import dev.spindle.ProcessInfo;
 import dev.spindle.Reason;
 import dev.spindle.Ref;
 import dev.spindle.SpawnOptions;
+import dev.spindle.SystemMonitor;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
 import dev.spindle.internal.process.CallbackHandle;
@@ -20,6 +21,7 @@ import dev.spindle.internal.process.ProcessHandle;
 import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.internal.scheduler.ProcessContinuation;
 import dev.spindle.internal.scheduler.Scheduler;
+import dev.spindle.internal.scheduler.VirtualProcess;
 import dev.spindle.internal.scheduler.SchedulerCounters;
 import dev.spindle.internal.scheduler.Schedulers;
 import dev.spindle.internal.signals.SignalSnapshot;
@@ -173,15 +175,152 @@ public final class NodeRuntime
         {
             return null;
         }
+        return info(p);
+    }
+
+    private static ProcessInfo info(final Process p)
+    {
         final SignalSnapshot s = Signals.snapshot(p);
         final String status = switch (p.stateVolatile())
         {
             case ProcessHandle.RUNNING -> "running";
-            case ProcessHandle.WAITING -> "waiting";
+            case ProcessHandle.WAITING, ProcessHandle.INSPECTING -> "waiting";
+            case ProcessHandle.EXITED -> "exiting";
             default -> "runnable";
         };
-        return new ProcessInfo(pid, status, (int)Math.min(Integer.MAX_VALUE, p.mailbox.depth()), p.reductionsOpaque(),
-            p.homeOpaque(), Priority.values()[p.priorityOpaque()], s.links(), s.monitoring(), s.monitoredBy(), s.name(), s.trapExit());
+        return new ProcessInfo(p.pid, status, (int)Math.min(Integer.MAX_VALUE, p.mailbox.depth()), p.reductionsOpaque(),
+            p.homeOpaque(), Priority.values()[p.priorityOpaque()], s.links(), s.monitoring(), s.monitoredBy(), s.name(), s.trapExit(),
+            p.mailbox.highWater(), p.parent, memoryOf(p), p.continuation instanceof VirtualProcess);
+    }
+
+    /**
+     * An estimate of the bytes a process holds (its objects, not its messages, which may be shared):
+     * the fixed part measured for a parked shallow process (docs/performance.md), plus 24 bytes per
+     * queued message node and the saved list's slots.
+     */
+    private static long memoryOf(final Process p)
+    {
+        final long fixed = p.continuation instanceof VirtualProcess ? FIXED_VIRTUAL : FIXED_RAW;
+        return fixed + 24L * p.mailbox.depth() + 4L * p.mailbox.savedCapacity();
+    }
+
+    private static final long FIXED_RAW = 400;
+    private static final long FIXED_VIRTUAL = 800;
+
+    /** @return the pids of every live process (not inboxes), in table order. */
+    public List<Pid> processes()
+    {
+        final List<Pid> out = new ArrayList<>();
+        schedulers.table().forEachLive(h ->
+        {
+            if (h instanceof Process p && !p.isExited())
+            {
+                out.add(p.pid);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The largest processes by one measure, without building a snapshot of every process.
+     *
+     * @param sort  the measure.
+     * @param limit how many, at most.
+     * @return snapshots, largest first.
+     */
+    public List<ProcessInfo> topProcesses(final ProcessInfo.Sort sort, final int limit)
+    {
+        if (limit <= 0)
+        {
+            return List.of();
+        }
+        final java.util.function.ToLongFunction<Process> key = switch (sort)
+        {
+            case REDUCTIONS -> Process::reductionsOpaque;
+            case MAILBOX -> p -> p.mailbox.depth();
+            case MEMORY -> NodeRuntime::memoryOf;
+        };
+        record Ranked(Process p, long key)
+        {
+        }
+        final java.util.PriorityQueue<Ranked> top = new java.util.PriorityQueue<>(Math.min(limit, 1024) + 1,
+            java.util.Comparator.comparingLong(Ranked::key));
+        schedulers.table().forEachLive(h ->
+        {
+            if (h instanceof Process p && !p.isExited())
+            {
+                final long k = key.applyAsLong(p);
+                if (top.size() < limit)
+                {
+                    top.add(new Ranked(p, k));
+                }
+                else if (k > top.peek().key())
+                {
+                    top.poll();
+                    top.add(new Ranked(p, k));
+                }
+            }
+        });
+        final List<Ranked> ranked = new ArrayList<>(top);
+        ranked.sort(java.util.Comparator.comparingLong(Ranked::key).reversed());
+        final List<ProcessInfo> out = new ArrayList<>(ranked.size());
+        for (final Ranked r : ranked)
+        {
+            if (!r.p().isExited())
+            {
+                out.add(info(r.p()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A process's stack: a virtual-thread process's from the JDK; a waiting raw process's read
+     * while it is held still (wakers spin meanwhile); a running one's sampled from its scheduler
+     * thread (the frames above the continuation's entry).
+     *
+     * @param pid a process.
+     * @return its frames, innermost first (empty when it could not be read), or null if it is not alive.
+     */
+    public List<StackTraceElement> stack(final Pid pid)
+    {
+        if (pid.node() != id || !(schedulers.table().lookup(pid) instanceof Process p) || p.isExited())
+        {
+            return null;
+        }
+        if (p.continuation instanceof VirtualProcess v)
+        {
+            return List.of(v.thread().getStackTrace());
+        }
+        if (p.tryInspect())
+        {
+            try
+            {
+                final jdk.internal.vm.Continuation c = p.continuation;
+                return c == null ? List.of() : List.of(c.getStackTrace());
+            }
+            finally
+            {
+                p.endInspection();
+            }
+        }
+        return schedulers.runningStack(p);
+    }
+
+    /**
+     * Sets the node's system monitor.
+     *
+     * @param receiver who gets the events, or null to clear.
+     * @param settings what to report.
+     * @return the previous receiver, or null.
+     */
+    public Pid systemMonitor(final Pid receiver, final SystemMonitor settings)
+    {
+        if (receiver != null && receiver.node() != id)
+        {
+            throw new IllegalArgumentException("the system monitor must be a process of this node, not " + receiver);
+        }
+        return schedulers.setSystemMonitor(receiver, settings);
     }
 
     // ---- inboxes ----

@@ -170,6 +170,12 @@ public final class ProcessOps
         return Receive.receive(pc, match, timeoutNanos, 0);
     }
 
+    /** @param pc caller @param settings what to report @return the previous receiver */
+    public static Pid systemMonitor(final ProcessContinuation pc, final dev.spindle.SystemMonitor settings)
+    {
+        return group(pc).setSystemMonitor(settings.on() ? pc.process.pid : null, settings);
+    }
+
     // ---- the process dictionary ----
 
     /** @param pc caller @param key key @param value value @return the previous value, or null */

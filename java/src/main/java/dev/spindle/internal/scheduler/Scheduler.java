@@ -78,7 +78,8 @@ public final class Scheduler
     private int consecutiveErrors;
     @SuppressWarnings("unused") private Process current;   // opaque: the monitor samples it
     @SuppressWarnings("unused") private long schedules;    // opaque: schedule-ins so far
-    private volatile long longReported; // the schedule number the monitor reported as long
+    private volatile long jfrReported;     // the schedule number the node's monitor reported to JFR as long
+    private volatile long monitorReported; // ... and to the system monitor
     private volatile RuntimeException injectedFault; // tests only
     private volatile int observedCpu = -1;
     private volatile String pinError;
@@ -188,9 +189,16 @@ public final class Scheduler
         return thread.getStackTrace();
     }
 
-    void markLongScheduleReported(final long schedule)
+    void markLongScheduleReported(final long schedule, final boolean toSystemMonitor)
     {
-        longReported = schedule;
+        if (toSystemMonitor)
+        {
+            monitorReported = schedule;
+        }
+        else
+        {
+            jfrReported = schedule;
+        }
     }
 
     // ---- the thread ----
@@ -456,7 +464,7 @@ public final class Scheduler
         final long schedule = (long)SCHEDULES.get(this) + 1;
         SCHEDULES.setOpaque(this, schedule);
         CURRENT.setOpaque(this, p);
-        final long started = JfrSupport.longSchedule() ? System.nanoTime() : 0;
+        final long started = JfrSupport.longSchedule() || group.systemMonitor() != null ? System.nanoTime() : 0;
         try
         {
             c.run();
@@ -569,7 +577,13 @@ public final class Scheduler
     /** A long schedule the monitor did not see while it ran (it was asleep): report it without a stack. */
     private void reportLongSchedule(final Process p, final long schedule, final long ran)
     {
-        if (ran > group.config().longScheduleThreshold().toNanos() && longReported != schedule)
+        final Schedulers.SystemMonitorTarget monitor = group.systemMonitor();
+        if (monitor != null && monitor.settings().longSchedule() != null && ran > monitor.settings().longSchedule().toNanos() &&
+            monitorReported != schedule)
+        {
+            group.report(new dev.spindle.SystemMonitor.LongSchedule(p.pid, id, java.time.Duration.ofNanos(ran), java.util.List.of()));
+        }
+        if (JfrSupport.longSchedule() && ran > group.config().longScheduleThreshold().toNanos() && jfrReported != schedule)
         {
             final LongScheduleEvent e = new LongScheduleEvent();
             e.pid = p.pid.toString();

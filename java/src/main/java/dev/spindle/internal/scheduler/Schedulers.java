@@ -8,6 +8,7 @@ import dev.spindle.ProcessBody;
 import dev.spindle.Ref;
 import dev.spindle.RunQueues;
 import dev.spindle.SpawnOptions;
+import dev.spindle.SystemMonitor;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.process.CallbackHandle;
 import dev.spindle.internal.process.InboxHandle;
@@ -65,6 +66,15 @@ public final class Schedulers implements MessageTimer.Delivery
     private volatile boolean stopping;
     private volatile boolean closed;
     private volatile long[][] finalQueueStats; // run-queue counters and lengths captured at close
+    // The system monitor (erlang:system_monitor): one receiver per node. longQueue is read on every
+    // send (0: off), so it is its own field.
+    private volatile SystemMonitorTarget systemMonitor;
+    private volatile long longQueue;
+
+    /** @param receiver who gets the events @param settings what to report */
+    record SystemMonitorTarget(Pid receiver, SystemMonitor settings)
+    {
+    }
 
     /**
      * Creates and starts the schedulers.
@@ -297,6 +307,8 @@ public final class Schedulers implements MessageTimer.Delivery
         }
         final Pid pid = table.reserve(from == null ? null : from.free);
         final Process p = new Process(pid, options.priority().ordinal(), bound, body);
+        final ProcessContinuation parent = from == null ? null : ProcessContinuation.current();
+        p.parent = parent == null ? null : parent.process.pid;
         if (virtual)
         {
             new VirtualProcess(p, this);
@@ -346,11 +358,89 @@ public final class Schedulers implements MessageTimer.Delivery
         {
             return;
         }
-        h.mailbox.put(message);
+        final long depth = h.mailbox.put(message);
         if (h.tryWake())
         {
             wake(h, from, Placement.Cause.MESSAGE);
         }
+        final long q = longQueue;
+        if (q != 0 && depth == q && !h.isInbox())
+        {
+            report(new SystemMonitor.LongMessageQueue(to, depth)); // each depth is seen by one put: once per rise
+        }
+    }
+
+    /**
+     * Sets the node's system monitor (erlang:system_monitor); the receiver's exit clears it.
+     *
+     * @param receiver who gets {@link SystemMonitor.Event}s, or null to clear.
+     * @param settings what to report.
+     * @return the previous receiver, or null.
+     */
+    public Pid setSystemMonitor(final Pid receiver, final SystemMonitor settings)
+    {
+        final SystemMonitorTarget old = systemMonitor;
+        if (receiver == null || !settings.on())
+        {
+            systemMonitor = null;
+            longQueue = 0;
+        }
+        else
+        {
+            systemMonitor = new SystemMonitorTarget(receiver, settings);
+            longQueue = settings.longMessageQueue();
+        }
+        return old == null ? null : old.receiver();
+    }
+
+    /**
+     * @param p a process.
+     * @return its frames if it is running on one of the schedulers now (sampled), else empty.
+     */
+    public List<StackTraceElement> runningStack(final Process p)
+    {
+        for (final Scheduler s : schedulers)
+        {
+            if (s.currentOpaque() == p)
+            {
+                final List<StackTraceElement> frames = Sysmon.processFrames(s.stack());
+                return s.currentOpaque() == p ? frames : List.of(); // it may have moved on meanwhile
+            }
+        }
+        return List.of();
+    }
+
+    /** @return the system monitor's settings now, or null. */
+    SystemMonitorTarget systemMonitor()
+    {
+        return systemMonitor;
+    }
+
+    /** @return the system monitor's receiver, or null. */
+    public Pid systemMonitorReceiver()
+    {
+        final SystemMonitorTarget t = systemMonitor;
+        return t == null ? null : t.receiver();
+    }
+
+    /** Sends an event to the system monitor; a dead receiver clears it. */
+    void report(final SystemMonitor.Event event)
+    {
+        final SystemMonitorTarget t = systemMonitor;
+        if (t == null || closed)
+        {
+            return;
+        }
+        if (table.lookup(t.receiver()) == null)
+        {
+            if (systemMonitor == t)
+            {
+                systemMonitor = null;
+                longQueue = 0;
+            }
+            return;
+        }
+        send(t.receiver(), event, callerScheduler());
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.spindle.internal.scheduler;
 
+import dev.spindle.SystemMonitor;
 import dev.spindle.internal.jfr.JfrSupport;
 import dev.spindle.internal.jfr.LongScheduleEvent;
 import dev.spindle.internal.jfr.SchedulerStateEvent;
 import dev.spindle.internal.process.Process;
 import dev.spindle.internal.timer.TimerHeap;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -42,6 +44,8 @@ final class Sysmon implements Runnable
     private final long[] lastSchedules;
     private final long[] firstSeen;
     private final boolean[] reported;
+    private final boolean[] monitorReported;
+    private final boolean[] stallReported;
     private volatile boolean stopping;
 
     Sysmon(final Schedulers group, final ThreadGroup threads)
@@ -51,6 +55,8 @@ final class Sysmon implements Runnable
         this.lastSchedules = new long[n];
         this.firstSeen = new long[n];
         this.reported = new boolean[n];
+        this.monitorReported = new boolean[n];
+        this.stallReported = new boolean[n];
         // A process that calls the runtime gives way within a time slice; twice that, and at
         // least 2 ms (twice the tick), means it is stuck in something that never calls us.
         this.stallNanos = Math.max(2 * BUSY_TICK_NANOS, 2 * group.config().timeSlice().toNanos());
@@ -116,6 +122,8 @@ final class Sysmon implements Runnable
                     lastSchedules[i] = schedules;
                     firstSeen[i] = now;
                     reported[i] = false;
+                    monitorReported[i] = false;
+                    stallReported[i] = false;
                     unstall(s);
                 }
                 else
@@ -164,10 +172,26 @@ final class Sysmon implements Runnable
             }
             group.unparkOne(s.id);
         }
+        final Schedulers.SystemMonitorTarget monitor = group.systemMonitor();
+        if (monitor != null)
+        {
+            final SystemMonitor settings = monitor.settings();
+            if (settings.longSchedule() != null && ranFor > settings.longSchedule().toNanos() && !monitorReported[s.id])
+            {
+                monitorReported[s.id] = true;
+                s.markLongScheduleReported(lastSchedules[s.id], true);
+                group.report(new SystemMonitor.LongSchedule(running.pid, s.id, Duration.ofNanos(ranFor), processFrames(s.stack())));
+            }
+            if (settings.schedulerStall() && active.stalled(s.id) && !stallReported[s.id])
+            {
+                stallReported[s.id] = true;
+                group.report(new SystemMonitor.SchedulerStalled(s.id, running.pid, Duration.ofNanos(ranFor)));
+            }
+        }
         if (ranFor > longScheduleNanos && !reported[s.id])
         {
             reported[s.id] = true;
-            s.markLongScheduleReported(lastSchedules[s.id]);
+            s.markLongScheduleReported(lastSchedules[s.id], false);
             if (JfrSupport.longSchedule())
             {
                 final LongScheduleEvent e = new LongScheduleEvent();
@@ -199,6 +223,26 @@ final class Sysmon implements Runnable
             e.commit();
         }
         LockSupport.unpark(thread);
+    }
+
+    /** @return the process's frames: the carrier's stack above the continuation's entry. */
+    static java.util.List<StackTraceElement> processFrames(final StackTraceElement[] stack)
+    {
+        final java.util.List<StackTraceElement> out = new java.util.ArrayList<>();
+        for (final StackTraceElement f : stack)
+        {
+            if (f.getClassName().startsWith("jdk.internal.vm.Continuation") && f.getMethodName().startsWith("enter") ||
+                f.getClassName().equals("java.lang.VirtualThread") && f.getMethodName().equals("run"))
+            {
+                break;
+            }
+            out.add(f);
+            if (out.size() == 64)
+            {
+                break;
+            }
+        }
+        return out;
     }
 
     /** @return the process's frames (the carrier's stack above the continuation's entry), one per line. */

@@ -152,6 +152,12 @@ public final class VirtualProcess extends ProcessContinuation implements Executo
         group.enqueueVirtual(this, from, cause);
     }
 
+    /** @return the process's virtual thread. */
+    public Thread thread()
+    {
+        return thread;
+    }
+
     /** The scheduler runs the task: the virtual thread mounts on the calling scheduler thread. */
     void runTask()
     {

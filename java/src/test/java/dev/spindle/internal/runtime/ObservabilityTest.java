@@ -1,0 +1,189 @@
+package dev.spindle.internal.runtime;
+
+import dev.spindle.*;
+import dev.spindle.testing.Nodes;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The per-process facts, the process list, stacks, and the system monitor (erlang:system_monitor). */
+class ObservabilityTest
+{
+    private static final Duration T = Duration.ofSeconds(10);
+
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void factsListsAndTopProcesses(final RunQueues kind) throws Exception
+    {
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
+        {
+            final Pid hoarder = node.spawn(() ->
+            {
+                Proc.register("hoarder");
+                Proc.spawn(() -> Proc.receive(m -> false)); // a child
+                Proc.receive(m -> m.equals("go"));
+                Proc.send(inbox.pid(), "bye");
+            });
+            for (int i = 0; i < 500; i++)
+            {
+                node.send(hoarder, i); // never received: the mailbox grows
+            }
+            final Pid busy = node.spawn(() ->
+            {
+                for (int i = 0; i < 20_000; i++)
+                {
+                    Proc.send(Proc.self(), i);
+                    Proc.receive();
+                }
+                Proc.receive(m -> false);
+            });
+            Thread.sleep(300);
+            final ProcessInfo h = node.info(hoarder);
+            assertEquals(500, h.mailboxLength());
+            assertTrue(h.mailboxHighWater() >= 500);
+            assertEquals("hoarder", h.registeredName());
+            assertNull(h.parent());
+            assertTrue(h.memory() > 500 * 24);
+            assertFalse(h.virtualThread());
+            assertTrue(node.processes().containsAll(List.of(hoarder, busy)));
+            assertFalse(node.processes().contains(inbox.pid()), "inboxes are not processes");
+            assertEquals(hoarder, node.topProcesses(ProcessInfo.Sort.MAILBOX, 1).get(0).pid());
+            assertEquals(busy, node.topProcesses(ProcessInfo.Sort.REDUCTIONS, 1).get(0).pid());
+            assertEquals(hoarder, node.topProcesses(ProcessInfo.Sort.MEMORY, 1).get(0).pid());
+            assertEquals(List.of(), node.topProcesses(ProcessInfo.Sort.MEMORY, 0));
+            final Pid child = node.processes().stream().filter(p -> hoarder.equals(node.info(p) == null ? null : node.info(p).parent()))
+                .findFirst().orElseThrow();
+            assertEquals(hoarder, node.info(child).parent());
+            node.send(hoarder, "go");
+            assertEquals("bye", inbox.receive(T));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void stacksOfWaitingRunningAndVirtualThreadProcesses(final RunQueues kind) throws Exception
+    {
+        try (Node node = Nodes.start(kind, 2))
+        {
+            final Pid waiting = node.spawn(ObservabilityTest::waitHere);
+            final Pid vt = node.spawn(ObservabilityTest::waitHere, SpawnOptions.defaults().virtualThread(true));
+            final java.util.concurrent.atomic.AtomicBoolean spin = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final Pid running = node.spawn(() ->
+            {
+                while (spin.get())
+                {
+                    Thread.onSpinWait();
+                }
+            });
+            Thread.sleep(200);
+            for (final Pid p : List.of(waiting, vt))
+            {
+                final List<StackTraceElement> stack = node.stack(p);
+                assertTrue(stack.stream().anyMatch(f -> f.getMethodName().equals("waitHere")), p + ": " + stack);
+            }
+            assertTrue(node.stack(running).stream().anyMatch(f -> f.getClassName().contains("ObservabilityTest")), "running: " + node.stack(running));
+            spin.set(false);
+            // Reading stacks while messages arrive loses no wake-up.
+            final Pid echo = node.spawn(() ->
+            {
+                for (;;)
+                {
+                    final Object[] m = (Object[])Proc.receive();
+                    Proc.send((Pid)m[0], m[1]);
+                }
+            });
+            try (Inbox inbox = node.inbox())
+            {
+                final Thread reader = new Thread(() ->
+                {
+                    while (!Thread.currentThread().isInterrupted())
+                    {
+                        node.stack(echo);
+                    }
+                });
+                reader.start();
+                for (int i = 0; i < 2_000; i++)
+                {
+                    node.send(echo, new Object[] {inbox.pid(), i});
+                    assertEquals(i, inbox.receive(T));
+                }
+                reader.interrupt();
+                reader.join();
+            }
+            assertNull(node.stack(new Pid(node.id(), 999_999, 0)));
+        }
+    }
+
+    private static void waitHere()
+    {
+        Proc.receive(m -> false);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void theSystemMonitorReportsLongSchedulesQueuesAndStalls(final RunQueues kind) throws Exception
+    {
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
+        {
+            final Pid monitor = node.spawn(() ->
+            {
+                for (;;)
+                {
+                    Proc.send(inbox.pid(), Proc.receive());
+                }
+            });
+            assertNull(node.systemMonitor(monitor, new SystemMonitor(Duration.ofMillis(5), 100, true)));
+            final Pid hog = node.spawn(() ->
+            {
+                final long until = System.nanoTime() + 100_000_000L;
+                while (System.nanoTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+            });
+            final Pid sink = node.spawn(() -> Proc.receive(m -> false));
+            for (int i = 0; i < 150; i++)
+            {
+                node.send(sink, i);
+            }
+            boolean longSchedule = false;
+            boolean longQueue = false;
+            boolean stalled = false;
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!(longSchedule && longQueue && stalled) && System.nanoTime() < deadline)
+            {
+                final Object m = inbox.receive(Duration.ofMillis(500));
+                if (m instanceof SystemMonitor.LongSchedule ls && ls.pid().equals(hog))
+                {
+                    longSchedule = true;
+                }
+                else if (m instanceof SystemMonitor.LongMessageQueue q)
+                {
+                    assertEquals(sink, q.pid());
+                    assertEquals(100, q.depth());
+                    assertFalse(longQueue, "once per rise");
+                    longQueue = true;
+                }
+                else if (m instanceof SystemMonitor.SchedulerStalled st && hog.equals(st.running()))
+                {
+                    stalled = true;
+                }
+            }
+            assertTrue(longSchedule && longQueue && stalled, "schedule " + longSchedule + " queue " + longQueue + " stall " + stalled);
+            // The receiver's exit clears it.
+            node.exit(monitor, Reason.KILL);
+            Thread.sleep(50);
+            final Pid sink2 = node.spawn(() -> Proc.receive(m -> false));
+            for (int i = 0; i < 120; i++)
+            {
+                node.send(sink2, i); // a rise past 100: the report finds the receiver dead and clears it
+            }
+            assertNull(node.systemMonitor(null, SystemMonitor.OFF), "the dead receiver was cleared");
+        }
+    }
+}
