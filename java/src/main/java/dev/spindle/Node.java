@@ -1,5 +1,6 @@
 package dev.spindle;
 
+import dev.spindle.internal.nativebridge.JvmFlags;
 import dev.spindle.internal.runtime.Deadlines;
 import dev.spindle.internal.runtime.NodeRuntime;
 import dev.spindle.internal.runtime.SchedulerFigures;
@@ -69,11 +70,16 @@ public final class Node implements AutoCloseable
      * @return the running node.
      * @throws IllegalArgumentException when the placement is impossible (a CPU this JVM may not use,
      *                                  more pinned schedulers than CPUs); the message names the CPUs.
-     * @throws UnsatisfiedLinkError     when native run queues were asked for and libspindle cannot be loaded.
+     * @throws IllegalStateException    when JVM flags Spindle needs are missing (the message is the
+     *                                  line of flags to add).
+     * @throws UnsatisfiedLinkError     when native run queues were asked for and libspindle cannot be
+     *                                  loaded (the message names the path tried and the OS's reason).
      */
     public static Node start(final NodeConfig config)
     {
         Objects.requireNonNull(config, "config");
+        // First: without these flags the next classes fail to load with the JDK's IllegalAccessError.
+        JvmFlags.check(config.runQueues() == RunQueues.NATIVE || config.pinned());
         return new Node(config);
     }
 
