@@ -8,7 +8,6 @@ import dev.spindle.ProcessBody;
 import dev.spindle.ProcessInfo;
 import dev.spindle.SpawnOptions;
 import dev.spindle.internal.placement.CpuPlan;
-import dev.spindle.internal.placement.Topology;
 import dev.spindle.internal.process.InboxHandle;
 import dev.spindle.internal.process.Process;
 import dev.spindle.internal.process.ProcessHandle;
@@ -44,17 +43,17 @@ public final class NodeRuntime
     private final Set<InboxHandle> inboxes = ConcurrentHashMap.newKeySet();
 
     /**
-     * Plans the CPUs and starts the schedulers.
+     * Starts the schedulers.
      *
      * @param id           node id.
      * @param config       configuration.
+     * @param plan         scheduler count and CPUs ({@link CpuPlan#forThisJvm}).
      * @param processLimit maximum live processes and inboxes.
      */
-    public NodeRuntime(final int id, final NodeConfig config, final int processLimit)
+    public NodeRuntime(final int id, final NodeConfig config, final CpuPlan plan, final int processLimit)
     {
         this.id = id;
         this.config = config;
-        final CpuPlan plan = CpuPlan.of(config, Topology.allowedCpus());
         this.schedulers = new Schedulers(id, config, plan, processLimit);
     }
 
