@@ -99,7 +99,7 @@ public final class CpuLocks
         }
         catch (final RuntimeException | LinkageError ex)
         {
-            return "OpenHFT's CPU lock inventory failed to start: " + ex;
+            return "OpenHFT's CPU lock inventory failed to start: " + ex + (ex.getCause() == null ? "" : ", caused by " + ex.getCause());
         }
     }
 

@@ -217,4 +217,41 @@ class CpuConflictTest
         }
         assertNull(CpuLocks.holder(cpu));
     }
+
+    /**
+     * OpenHFT cannot start its inventory (it parses affinity.reserved as plain hex, "0x3" fails):
+     * nodes still pin as planned with one WARNING, and FAIL refuses to start blind.
+     */
+    @Test
+    void withoutTheInventoryNodesPinAsPlannedAndFailRefuses() throws Exception
+    {
+        final String out = dev.spindle.testing.ForkedJvm.run(dev.spindle.testing.ForkedJvm.withSpindleFlags(
+            "-Daffinity.reserved=0x" + java.math.BigInteger.ONE.shiftLeft(allowed[0]).toString(16)),
+            Blind.class);
+        assertTrue(out.contains("default=" + allowed[0] + " null"), out);
+        assertTrue(out.contains("WARNING: CPU conflicts cannot be detected (OpenHFT's CPU lock inventory failed to start: " +
+            "java.lang.ExceptionInInitializerError, caused by java.lang.NumberFormatException"), out);
+        assertTrue(out.contains("fail=java.lang.IllegalStateException: CpuConflict.FAIL cannot tell whether CPU " + allowed[0] +
+            " is free: OpenHFT's CPU lock inventory failed to start"), out);
+    }
+
+    /** The forked JVM of {@link #withoutTheInventoryNodesPinAsPlannedAndFailRefuses()}. */
+    public static final class Blind
+    {
+        public static void main(final String[] args)
+        {
+            try (Node n = Node.start(NodeConfig.builder().schedulers(1).build()))
+            {
+                System.out.println("default=" + n.placement().get(0).requestedCpu() + " " + n.placement().get(0).error());
+            }
+            try (Node n = Node.start(NodeConfig.builder().schedulers(1).cpuConflict(CpuConflict.FAIL).build()))
+            {
+                System.out.println("fail=started?!");
+            }
+            catch (final IllegalStateException ex)
+            {
+                System.out.println("fail=" + ex);
+            }
+        }
+    }
 }
