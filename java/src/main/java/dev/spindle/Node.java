@@ -1,5 +1,8 @@
 package dev.spindle;
 
+import dev.spindle.internal.nativebridge.JvmFlags;
+import dev.spindle.internal.placement.CpuPlan;
+import dev.spindle.internal.placement.PlacementLog;
 import dev.spindle.internal.runtime.Deadlines;
 import dev.spindle.internal.runtime.NodeRuntime;
 import dev.spindle.internal.runtime.SchedulerFigures;
@@ -45,15 +48,16 @@ public final class Node implements AutoCloseable
     private final NodeConfig config;
     private final NodeRuntime runtime;
 
-    private Node(final NodeConfig config)
+    private Node(final NodeConfig config, final CpuPlan plan)
     {
         this.id = NEXT_ID.getAndIncrement();
         this.config = config;
-        this.runtime = new NodeRuntime(id, config, DEFAULT_PROCESS_LIMIT);
+        this.runtime = new NodeRuntime(id, config, plan, DEFAULT_PROCESS_LIMIT);
     }
 
     /**
-     * Starts a node with the defaults: one pinned scheduler per CPU this JVM may use.
+     * Starts a node with the defaults: one pinned scheduler per CPU this JVM may use (its affinity
+     * mask, cgroup CPU quota and {@code -XX:ActiveProcessorCount}), on CPUs no other pinned thread holds.
      *
      * @return the running node.
      */
@@ -69,12 +73,30 @@ public final class Node implements AutoCloseable
      * @return the running node.
      * @throws IllegalArgumentException when the placement is impossible (a CPU this JVM may not use,
      *                                  more pinned schedulers than CPUs); the message names the CPUs.
-     * @throws UnsatisfiedLinkError     when native run queues were asked for and libspindle cannot be loaded.
+     * @throws IllegalStateException    when JVM flags Spindle needs are missing (the message is the
+     *                                  line of flags to add), or with {@link CpuConflict#FAIL} when a
+     *                                  planned CPU is held (the message names the holder).
+     * @throws UnsatisfiedLinkError     when native run queues were asked for and libspindle cannot be
+     *                                  loaded (the message names the path tried and the OS's reason).
      */
     public static Node start(final NodeConfig config)
     {
         Objects.requireNonNull(config, "config");
-        return new Node(config);
+        // First: without these flags the next classes fail to load with the JDK's IllegalAccessError.
+        JvmFlags.check(config.runQueues() == RunQueues.NATIVE || config.pinned());
+        final CpuPlan plan = CpuPlan.forThisJvm(config);
+        final Node node = new Node(config, plan);
+        final List<Placement> where = node.placement();
+        final int[] got = where.stream().mapToInt(Placement::requestedCpu).toArray();
+        final String[] notes = where.stream().map(Placement::error).toArray(String[]::new);
+        final String refused = plan.refusal(got, notes);
+        if (refused != null)
+        {
+            node.close(); // its schedulers release their CPUs as their threads end
+            throw new IllegalStateException(refused);
+        }
+        PlacementLog.started(plan, node.id, got, notes);
+        return node;
     }
 
     /** @return this node's id (the first number of its pids). */
@@ -375,8 +397,8 @@ public final class Node implements AutoCloseable
     }
 
     /**
-     * Where each scheduler runs: the CPU it was pinned to and the CPU it read back with
-     * sched_getcpu when it started.
+     * Where each scheduler runs: the CPU it was pinned to (and holds: see {@link CpuConflict}) and
+     * the CPU it read back with sched_getcpu.
      *
      * @return one entry per scheduler.
      */
@@ -502,11 +524,13 @@ public final class Node implements AutoCloseable
      * Where a scheduler runs.
      *
      * @param scheduler    0-based index.
-     * @param requestedCpu CPU it was pinned to, -1 when unpinned.
+     * @param requestedCpu CPU it was pinned to, -1 when unpinned (also when its planned CPU was held:
+     *                     see {@code error}).
      * @param observedCpu  CPU last read back with sched_getcpu (at start, after each sleep and
      *                     every 65,536 rounds), -1 if unknown.
      * @param drifts       times it was found off its pinned CPU.
-     * @param error        why pinning failed, or null.
+     * @param error        why it is not on its planned CPU (another thread or process holds that
+     *                     CPU: which, and where it went instead) or why pinning failed; null normally.
      */
     public record Placement(int scheduler, int requestedCpu, int observedCpu, long drifts, String error)
     {

@@ -27,6 +27,7 @@ public final class NodeConfig
     private final long closeTimeoutNanos;
     private final boolean virtualThreads;
     private final long timeSliceNanos;
+    private final CpuConflict cpuConflict;
 
     private NodeConfig(final Builder b)
     {
@@ -42,6 +43,7 @@ public final class NodeConfig
         this.idleMode = b.idleMode;
         this.reductions = b.reductions;
         this.runQueues = b.runQueues;
+        this.cpuConflict = b.cpuConflict;
     }
 
     /** @return a builder with the defaults. */
@@ -50,13 +52,21 @@ public final class NodeConfig
         return new Builder();
     }
 
-    /** @return the defaults: one pinned scheduler per CPU this JVM may use, backoff idling, native queues. */
+    /**
+     * @return the defaults: one pinned scheduler per CPU this JVM may use (its affinity mask, cgroup
+     * CPU quota and {@code -XX:ActiveProcessorCount}), on CPUs no other pinned thread holds, backoff
+     * idling, native queues.
+     */
     public static NodeConfig defaults()
     {
         return builder().build();
     }
 
-    /** @return requested scheduler count, or 0 for "one per allowed CPU (or per listed CPU)". */
+    /**
+     * @return requested scheduler count, or 0 for "one per CPU this JVM may use (or per listed
+     * CPU)": the fewest of its allowed CPUs, its cgroup CPU quota (rounded up) and
+     * {@link Runtime#availableProcessors()}.
+     */
     public int schedulers()
     {
         return schedulers;
@@ -113,6 +123,12 @@ public final class NodeConfig
         return java.time.Duration.ofNanos(closeTimeoutNanos);
     }
 
+    /** @return what a pinned scheduler does when another pinned thread holds its CPU. */
+    public CpuConflict cpuConflict()
+    {
+        return cpuConflict;
+    }
+
     /** @return what idle schedulers do. */
     public IdleMode idleStrategy()
     {
@@ -135,7 +151,8 @@ public final class NodeConfig
     public String toString()
     {
         return "NodeConfig[schedulers=" + (schedulers == 0 ? "auto" : schedulers) +
-            ", cpus=" + (cpus == null ? "auto" : Arrays.toString(cpus)) + ", bind=" + bind + ", compaction=" + compaction +
+            ", cpus=" + (cpus == null ? "auto" : Arrays.toString(cpus)) + ", bind=" + bind + ", cpuConflict=" + cpuConflict +
+            ", compaction=" + compaction +
             ", idle=" + idleMode + ", reductions=" + reductions + ", runQueues=" + runQueues + "]";
     }
 
@@ -158,6 +175,7 @@ public final class NodeConfig
         private long closeTimeoutNanos = 5_000_000_000L;
         private boolean virtualThreads;
         private long timeSliceNanos = 500_000L;
+        private CpuConflict cpuConflict = CpuConflict.FREE_CPUS;
 
         /**
          * The longest a process runs before giving way (default 500 us), checked every 32
@@ -321,6 +339,24 @@ public final class NodeConfig
             {
                 bind = BindPolicy.SPREAD;
             }
+            return this;
+        }
+
+        /**
+         * What a pinned scheduler does when its CPU is held by another pinned thread: a scheduler
+         * of another node in this JVM, another JVM on this host, any OpenHFT {@code AffinityLock}
+         * user (default {@link CpuConflict#FREE_CPUS}: take a free CPU, else run unpinned).
+         *
+         * @param policy the policy.
+         * @return this builder.
+         */
+        public Builder cpuConflict(final CpuConflict policy)
+        {
+            if (policy == null)
+            {
+                throw new NullPointerException("cpuConflict");
+            }
+            this.cpuConflict = policy;
             return this;
         }
 

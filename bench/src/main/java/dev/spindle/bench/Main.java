@@ -25,6 +25,8 @@ import dev.spindle.bench.peers.LimitPeer;
 import dev.spindle.bench.peers.Peer;
 import dev.spindle.bench.report.Report;
 import dev.spindle.bench.report.Row;
+import dev.spindle.internal.placement.CpuLocks;
+import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.CpuTopology;
 import dev.spindle.internal.placement.Topology;
 
@@ -108,7 +110,7 @@ public final class Main
     {
         out.println("usage: ./spindle bench [--cases a,b] [--peers a,b] [--schedulers N] [--cpus 0,1] [--unpinned]");
         out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--repeat N] [--help]");
-        out.println("       ./spindle topology [--schedulers N] [--cpus 0,1]");
+        out.println("       ./spindle topology [--schedulers N] [--cpus 0,1] [--unpinned]   (none given: what Node.start() does, and why)");
         out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
         out.println();
         out.println("cases:");
@@ -364,15 +366,26 @@ public final class Main
             out.printf("  %3d  %7d  %4d  %10d%n", c.id(), c.packageId(), c.coreId(), c.threadRank());
         }
         out.println("model: " + cpuModel());
-        final NodeConfig config = o.cpus != null ? NodeConfig.builder().cpus(o.cpus).build() :
+        // Without sizing options: what a default node would do (Node.start()), and why.
+        final boolean sized = Arrays.stream(args).anyMatch(a -> a.equals("--cpus") || a.equals("--schedulers") || a.equals("--unpinned"));
+        final NodeConfig config = !sized ? NodeConfig.defaults() : o.cpus != null ? NodeConfig.builder().cpus(o.cpus).build() :
             NodeConfig.builder().schedulers(o.schedulers).pinned(false).build();
+        out.println("CPU locks (OpenHFT lock files, shared by JVMs with the same java.io.tmpdir): " +
+            CpuLocks.folder().resolve("cpu-<id>.lock") + (CpuLocks.unavailable() == null ? "" : " - unavailable: " + CpuLocks.unavailable()));
+        for (final int cpu : allowed)
+        {
+            final String holder = CpuLocks.holder(cpu);
+            out.printf("  cpu %3d: %s%n", cpu, holder == null ? "free" : "held by " + holder);
+        }
+        out.println("scheduler count: " + CpuPlan.forThisJvm(config).sizing());
         try (Node node = Node.start(config))
         {
-            out.println("schedulers (" + config.bindPolicy() + "): requested CPU -> CPU read back with sched_getcpu");
+            out.println("schedulers (" + config.bindPolicy() + ", " + config.cpuConflict() + "): pinned CPU -> CPU read back with sched_getcpu");
             for (final Node.Placement p : node.placement())
             {
-                out.printf("  scheduler %d: %s -> %d  %s%n", p.scheduler(), p.requestedCpu() < 0 ? "any" : Integer.toString(p.requestedCpu()),
-                    p.observedCpu(), p.requestedCpu() < 0 ? "(unpinned)" : p.verified() ? "OK" : "DRIFT" + (p.error() == null ? "" : ": " + p.error()));
+                out.printf("  scheduler %d: %s -> %d  %s%s%n", p.scheduler(), p.requestedCpu() < 0 ? "any" : Integer.toString(p.requestedCpu()),
+                    p.observedCpu(), p.requestedCpu() < 0 ? "(unpinned)" : p.verified() ? "OK" : "DRIFT",
+                    p.error() == null ? "" : ": " + p.error());
             }
         }
         return 0;

@@ -107,6 +107,8 @@ class MainTest
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("allowed CPUs"));
         assertTrue(o.out().contains("scheduler 0"));
+        assertTrue(o.out().contains("scheduler count: "), "says why a default node has its count: " + o.out());
+        assertTrue(o.out().contains("CPU locks"), o.out());
         assertFalse(o.out().contains("DRIFT"), o.out());
     }
 }

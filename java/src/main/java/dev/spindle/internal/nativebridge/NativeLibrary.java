@@ -8,15 +8,17 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * Loads libspindle once per JVM, in this order (the order zstd-jni and netty use):
+ * Loads libspindle once per JVM:
  * <ol>
- *     <li>the file named by the system property {@value #PATH_PROPERTY}, if set;</li>
- *     <li>the jar resource {@code META-INF/native/<os>-<arch>/libspindle.so}, copied to a temp
- *     file (folder: {@value #TMPDIR_PROPERTY}, else {@code java.io.tmpdir}) that is deleted once
- *     loaded.</li>
+ *     <li>the file named by the system property {@value #PATH_PROPERTY}, if set, and only that
+ *     file: a set path that does not load is an error naming the path and the OS's reason (never
+ *     silently replaced by the jar's copy, which may be another build);</li>
+ *     <li>else the jar resource {@code META-INF/native/<os>-<arch>/libspindle.so}, copied to a
+ *     temp file (folder: {@value #TMPDIR_PROPERTY}, else {@code java.io.tmpdir}) that is deleted
+ *     once loaded.</li>
  * </ol>
- * If neither loads, {@link #load()} throws an {@link UnsatisfiedLinkError} that says what it
- * tried and why each failed.
+ * A failure is an {@link UnsatisfiedLinkError} that says what was tried and why it failed; it is
+ * remembered and thrown again on every later call.
  */
 public final class NativeLibrary
 {
@@ -83,17 +85,26 @@ public final class NativeLibrary
             {
                 throw failure;
             }
-            final StringBuilder tried = new StringBuilder();
-            if (tryLoad(tried))
+            final String explicit = System.getProperty(PATH_PROPERTY);
+            if (explicit != null && !explicit.isBlank())
             {
-                final int abi = SpindleNative.abiVersion();
-                if (abi != SpindleNative.ABI_VERSION)
+                final String why = loadFile(explicit);
+                if (why != null)
                 {
-                    failure = new UnsatisfiedLinkError("Spindle native library has ABI " + abi +
-                        " but this spindle-runtime needs " + SpindleNative.ABI_VERSION +
-                        ": the library and the jar come from different builds");
+                    failure = new UnsatisfiedLinkError("Spindle native library could not be loaded from -D" + PATH_PROPERTY + "=" +
+                        explicit + ": " + why + ". Fix the path, or remove the property to load the copy in the jar, " +
+                        "or use NodeConfig.runQueues(RunQueues.JAVA).");
+                    System.getLogger("dev.spindle").log(System.Logger.Level.WARNING, failure.getMessage());
                     throw failure;
                 }
+                checkAbi();
+                loaded = true;
+                return;
+            }
+            final StringBuilder tried = new StringBuilder("(1) -D").append(PATH_PROPERTY).append(": not set; ");
+            if (tryResource(tried))
+            {
+                checkAbi();
                 loaded = true;
                 return;
             }
@@ -104,27 +115,62 @@ public final class NativeLibrary
         }
     }
 
-    private static boolean tryLoad(final StringBuilder tried)
+    /** Under LOCK, after a load: a library of another build is refused (its functions may differ). */
+    private static void checkAbi()
     {
-        final String explicit = System.getProperty(PATH_PROPERTY);
-        if (explicit != null && !explicit.isBlank())
+        final int abi = SpindleNative.abiVersion();
+        if (abi != SpindleNative.ABI_VERSION)
         {
-            try
-            {
-                System.load(Path.of(explicit).toAbsolutePath().toString());
-                return true;
-            }
-            catch (final UnsatisfiedLinkError | RuntimeException ex)
-            {
-                tried.append("(1) -D").append(PATH_PROPERTY).append('=').append(explicit)
-                    .append(": ").append(ex.getMessage()).append("; ");
-            }
+            failure = new UnsatisfiedLinkError("Spindle native library has ABI " + abi +
+                " but this spindle-runtime needs " + SpindleNative.ABI_VERSION +
+                ": the library and the jar come from different builds");
+            throw failure;
         }
-        else
-        {
-            tried.append("(1) -D").append(PATH_PROPERTY).append(": not set; ");
-        }
+    }
 
+    /**
+     * @param file the path given.
+     * @return null when loaded, else why not: the OS's reason (dlopen's message), or that the file
+     * is missing or unreadable, or that native access is denied.
+     */
+    static String loadFile(final String file)
+    {
+        final Path path;
+        try
+        {
+            path = Path.of(file).toAbsolutePath();
+        }
+        catch (final RuntimeException ex)
+        {
+            return "not a valid path (" + ex.getMessage() + ")";
+        }
+        if (!Files.exists(path))
+        {
+            return "no such file (" + path + ")";
+        }
+        if (Files.isDirectory(path) || !Files.isReadable(path))
+        {
+            return Files.isDirectory(path) ? "it is a directory" : "the file is not readable by this process";
+        }
+        try
+        {
+            System.load(path.toString());
+            return null;
+        }
+        catch (final IllegalCallerException ex)
+        {
+            return "native access is denied (add --enable-native-access=" +
+                (NativeLibrary.class.getModule().isNamed() ? NativeLibrary.class.getModule().getName() : "ALL-UNNAMED") + "): " +
+                ex.getMessage();
+        }
+        catch (final UnsatisfiedLinkError | RuntimeException ex)
+        {
+            return String.valueOf(ex.getMessage());
+        }
+    }
+
+    private static boolean tryResource(final StringBuilder tried)
+    {
         final String resource = resourcePath();
         try (InputStream in = NativeLibrary.class.getResourceAsStream(resource))
         {

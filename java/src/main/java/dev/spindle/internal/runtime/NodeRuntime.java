@@ -13,7 +13,6 @@ import dev.spindle.Ref;
 import dev.spindle.SpawnOptions;
 import dev.spindle.SystemMonitor;
 import dev.spindle.internal.placement.CpuPlan;
-import dev.spindle.internal.placement.Topology;
 import dev.spindle.internal.process.CallbackHandle;
 import dev.spindle.internal.process.InboxHandle;
 import dev.spindle.internal.process.Process;
@@ -57,18 +56,18 @@ public final class NodeRuntime
     private final Pid nodePid;
 
     /**
-     * Plans the CPUs and starts the schedulers.
+     * Starts the schedulers.
      *
      * @param id           node id.
      * @param config       configuration.
+     * @param plan         scheduler count and CPUs ({@link CpuPlan#forThisJvm}).
      * @param processLimit maximum live processes and inboxes.
      */
-    public NodeRuntime(final int id, final NodeConfig config, final int processLimit)
+    public NodeRuntime(final int id, final NodeConfig config, final CpuPlan plan, final int processLimit)
     {
         this.id = id;
         this.config = config;
         this.nodePid = new Pid(id, -1, 0);
-        final CpuPlan plan = CpuPlan.of(config, Topology.allowedCpus());
         this.schedulers = new Schedulers(id, config, plan, processLimit);
     }
 

@@ -3,13 +3,13 @@ package dev.spindle.internal.scheduler;
 import dev.spindle.internal.jfr.JfrSupport;
 import dev.spindle.internal.jfr.LongScheduleEvent;
 import dev.spindle.internal.jfr.SchedulerStateEvent;
+import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
 import dev.spindle.internal.process.Process;
 import dev.spindle.internal.process.ProcessTable;
 import dev.spindle.internal.runqueue.RunQueueSet;
 import dev.spindle.internal.timer.TimerHeap;
 import jdk.internal.vm.Continuation;
-import net.openhft.affinity.Affinity;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -58,7 +58,8 @@ public final class Scheduler
 
     final Schedulers group;
     final int id;
-    final int cpu;
+    private final CpuPlan.Pin pin;
+    private volatile int cpu; // the planned CPU until the thread pins; then the CPU it holds, or -1
     final SchedulerThread thread;
     final TimerHeap timers = new TimerHeap();
     final LifoSlot lifo = new LifoSlot();
@@ -84,11 +85,12 @@ public final class Scheduler
     private volatile int observedCpu = -1;
     private volatile String pinError;
 
-    Scheduler(final Schedulers group, final int id, final int cpu, final ThreadGroup threads)
+    Scheduler(final Schedulers group, final int id, final CpuPlan.Pin pin, final ThreadGroup threads)
     {
         this.group = group;
         this.id = id;
-        this.cpu = cpu;
+        this.pin = pin;
+        this.cpu = pin.cpu();
         this.queues = group.queues();
         this.table = group.table();
         this.reductions = group.config().reductions();
@@ -142,7 +144,7 @@ public final class Scheduler
         return counters;
     }
 
-    /** @return the CPU this scheduler was asked to run on, or -1 when unpinned. */
+    /** @return the CPU this scheduler is pinned to (and holds), or -1 when unpinned. */
     public int requestedCpu()
     {
         return cpu;
@@ -154,7 +156,7 @@ public final class Scheduler
         return observedCpu;
     }
 
-    /** @return why pinning failed, or null. */
+    /** @return why it is not pinned to its planned CPU (held by another, or pinning failed), or null. */
     public String pinError()
     {
         return pinError;
@@ -208,20 +210,15 @@ public final class Scheduler
         thread.start();
     }
 
-    /** The thread's body: pin, loop until the node stops, and never die silently. */
+    /**
+     * The thread's body: pin (holding the CPU's lock until the thread ends, even when it outlives
+     * its node's close in a stuck process), loop until the node stops, and never die silently.
+     */
     void runThread()
     {
-        if (cpu >= 0)
-        {
-            try
-            {
-                Affinity.setAffinity(cpu);
-            }
-            catch (final RuntimeException | LinkageError ex)
-            {
-                pinError = "could not pin to CPU " + cpu + ": " + ex;
-            }
-        }
+        final CpuPlan.Pinned pinned = pin.apply();
+        cpu = pinned.cpu();
+        pinError = pinned.note();
         observedCpu = Topology.currentCpu();
         JfrSupport.refresh();
         group.started(this);
@@ -236,7 +233,14 @@ public final class Scheduler
         }
         finally
         {
-            group.stopped(this, died);
+            try
+            {
+                group.stopped(this, died);
+            }
+            finally
+            {
+                pinned.release();
+            }
         }
     }
 

@@ -103,10 +103,9 @@ public final class Schedulers implements MessageTimer.Delivery
         final ThreadGroup threads = new ThreadGroup("spindle-node-" + nodeId);
         this.schedulers = new Scheduler[n];
         this.startedLatch = new CountDownLatch(n);
-        final int[] cpus = plan.cpus();
         for (int i = 0; i < n; i++)
         {
-            schedulers[i] = new Scheduler(this, i, cpus[i], threads);
+            schedulers[i] = new Scheduler(this, i, plan.pin(i), threads);
         }
         for (final Scheduler s : schedulers)
         {
