@@ -1,0 +1,87 @@
+package dev.spindle.internal.preempt;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentOptionsTest
+{
+    @Test
+    void parsesRepeatedPatternsAndFlags()
+    {
+        final AgentOptions o = AgentOptions.parse("include=com.a.**, include=org.b.*,exclude=com.a.gen.**,verbose,polls=all,retransform=false",
+            "com.x.Main");
+        assertEquals(List.of("com.a.**", "org.b.*"), o.selector().includes());
+        assertEquals(List.of("com.a.gen.**"), o.selector().excludes());
+        assertTrue(o.verbose());
+        assertTrue(o.pollLeaves());
+        assertFalse(o.retransform());
+        assertFalse(o.defaulted());
+    }
+
+    @Test
+    void defaultsToTheMainClassPackage()
+    {
+        final AgentOptions o = AgentOptions.parse(null, "com.example.service.App --port 80");
+        assertEquals(List.of("com.example.service.**"), o.selector().includes());
+        assertTrue(o.defaulted());
+        assertFalse(o.verbose());
+        assertFalse(o.pollLeaves());
+        assertTrue(o.retransform());
+        assertEquals(List.of("*"), AgentOptions.parse("", "Main").selector().includes());
+        assertEquals(Optional.of("com.m.Main"), AgentOptions.mainClass("my.module/com.m.Main"));
+        assertTrue(AgentOptions.parse("verbose", null).selector().isEmpty(), "no main class: nothing");
+    }
+
+    @Test
+    void readsTheMainClassOfAnExecutableJar(@TempDir final Path dir) throws Exception
+    {
+        final Path boot = jar(dir.resolve("boot.jar"), "org.springframework.boot.loader.JarLauncher", "com.shop.Application");
+        assertEquals(List.of("com.shop.**"), AgentOptions.parse(null, boot + " arg").selector().includes());
+        final Path plain = jar(dir.resolve("plain.jar"), "io.app.Main", null);
+        assertEquals(List.of("io.app.**"), AgentOptions.parse(null, plain.toString()).selector().includes());
+        assertEquals(Optional.empty(), AgentOptions.mainClass(dir.resolve("missing.jar").toString()));
+    }
+
+    private static Path jar(final Path path, final String main, final String start) throws Exception
+    {
+        final Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main);
+        if (start != null)
+        {
+            m.getMainAttributes().putValue("Start-Class", start);
+        }
+        try (OutputStream out = Files.newOutputStream(path); JarOutputStream j = new JarOutputStream(out, m))
+        {
+            j.flush();
+        }
+        return path;
+    }
+
+    @Test
+    void badOptionsNameTheProblem()
+    {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("inclde=x.**", "M"))
+            .getMessage().contains("unknown option 'inclde=x.**'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("include=", "M"))
+            .getMessage().contains("needs a value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("polls=some", "M"))
+            .getMessage().contains("polls=all or polls=calls"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("include=a/b", "M"))
+            .getMessage().startsWith("Spindle agent: class pattern"));
+    }
+}
