@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp spindle-runtime.jar dev.spindle.agent.Rewrite --in target/classes --include 'com.example.**' \
- *      [--exclude GLOB]... [--out DIR] [--classpath PATH] [--polls all|calls] [--quiet]
+ *      [--exclude GLOB]... [--out DIR] [--classpath PATH] [--polls all|calls] [--batch N] [--quiet]
  * </pre>
  *
  * Without {@code --out} it rewrites in place (each file replaced atomically). Rewritten classes
@@ -67,7 +67,7 @@ public final class Rewrite
         {
             System.err.println("Rewrite: " + ex.getMessage());
             System.err.println("usage: java -cp spindle-runtime.jar dev.spindle.agent.Rewrite --in DIR --include GLOB " +
-                "[--include GLOB]... [--exclude GLOB]... [--out DIR] [--classpath PATH] [--polls all|calls] [--quiet]");
+                "[--include GLOB]... [--exclude GLOB]... [--out DIR] [--classpath PATH] [--polls all|calls] [--batch N] [--quiet]");
             System.exit(2);
         }
         catch (final IOException | UncheckedIOException ex)
@@ -94,6 +94,7 @@ public final class Rewrite
         final List<String> excludes = new ArrayList<>();
         final List<Path> classpath = new ArrayList<>();
         boolean pollLeaves = false;
+        int batch = dev.spindle.internal.preempt.Preemption.LOOP_BATCH;
         boolean quiet = false;
         for (int i = 0; i < args.length; i++)
         {
@@ -120,6 +121,17 @@ public final class Rewrite
                     case "calls" -> false;
                     default -> throw new IllegalArgumentException("--polls takes all or calls");
                 };
+                case "--batch" ->
+                {
+                    try
+                    {
+                        batch = Integer.parseInt(value(args, ++i, a));
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        throw new IllegalArgumentException("--batch takes a power of two from 1 to 1024", ex);
+                    }
+                }
                 case "--quiet" -> quiet = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
@@ -141,7 +153,7 @@ public final class Rewrite
         try (URLClassLoader types = typeLoader(in, classpath))
         {
             final Instrumenter instrumenter = new Instrumenter(ClassHierarchyResolver.ofResourceParsing(
-                (ClassDesc d) -> resource(types, d)), pollLeaves);
+                (ClassDesc d) -> resource(types, d)), new Instrumenter.Policy(pollLeaves, batch));
             final int[] counts = new int[5];
             final List<Path> files;
             try (Stream<Path> walk = Files.walk(in))

@@ -75,7 +75,7 @@ public final class SpindleAgent
     {
         final String optionString = args == null || args.isBlank() ? System.getProperty(OPTIONS_PROPERTY) : args;
         final AgentOptions options = AgentOptions.parse(optionString, System.getProperty("sun.java.command"));
-        final PreemptTransformer transformer = new PreemptTransformer(options.selector(), options.pollLeaves());
+        final PreemptTransformer transformer = new PreemptTransformer(options.selector(), options.policy());
         if (!INSTALLED.compareAndSet(null, transformer))
         {
             System.getLogger("dev.spindle.agent").log(System.Logger.Level.WARNING,

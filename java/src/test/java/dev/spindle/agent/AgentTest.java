@@ -69,8 +69,9 @@ class AgentTest
     {
         final String out = run(List.of("-javaagent:" + agentJar(dir) + "=include=dev.spindle.samples.**,verbose"));
         assertTrue(out.contains("enabled=true"), out);
-        // spin(1e6): 1e6 + 1 reductions; inBlock's loops run inside the monitor and end spent.
-        assertTrue(out.contains("yields=250") || out.contains("yields=251"), out);
+        // spin(1e6): 1e6 + 1 reductions (back-edges charged 64 at a time); inBlock's loops run
+        // inside the monitor and end spent.
+        assertTrue(out.matches("(?s).*yields=(24[89]|25[01])\\b.*"), out);
         assertTrue(out.contains("spindle-agent: rewriting include=[dev.spindle.samples.**]"), out);
         assertTrue(out.matches("(?s).*rewrote [1-9]\\d* of [1-9]\\d* selected classes.*"), out);
     }
@@ -82,7 +83,7 @@ class AgentTest
                 "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED"),
             "attach", agentJar(dir).toString(), "include=dev.spindle.samples.**");
         assertTrue(out.contains("before=0"), out);
-        assertTrue(out.contains("yields=250") || out.contains("yields=251"), out);
+        assertTrue(out.matches("(?s).*yields=(24[89]|25[01])\\b.*"), out);
     }
 
     @Test

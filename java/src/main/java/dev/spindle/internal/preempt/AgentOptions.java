@@ -19,17 +19,20 @@ import java.util.jar.Manifest;
  *   <li>{@code exclude=GLOB}: classes not to rewrite even if included.</li>
  *   <li>{@code verbose}: print what was selected and, at exit, how many classes were rewritten.</li>
  *   <li>{@code polls=all}: also poll in leaf methods (no calls, no loops). Default {@code calls}.</li>
+ *   <li>{@code batch=N}: loop back-edges per loop poll, a power of two up to 1024 (default 64;
+ *       1 polls at every back-edge). See {@link Instrumenter.Policy}.</li>
  *   <li>{@code retransform=false}: when attached to a running JVM, do not rewrite the classes it
  *       has already loaded.</li>
  * </ul>
  *
  * @param selector    which classes.
  * @param verbose     print counts.
- * @param pollLeaves  poll in leaf methods too.
+ * @param policy      where the polls go.
  * @param retransform rewrite already loaded classes when attached late.
  * @param defaulted   whether the include came from the main class rather than the options.
  */
-public record AgentOptions(ClassSelector selector, boolean verbose, boolean pollLeaves, boolean retransform, boolean defaulted)
+public record AgentOptions(ClassSelector selector, boolean verbose, Instrumenter.Policy policy, boolean retransform,
+                           boolean defaulted)
 {
     /**
      * @param args        the agent argument string (may be null or empty).
@@ -44,6 +47,7 @@ public record AgentOptions(ClassSelector selector, boolean verbose, boolean poll
         boolean verbose = false;
         boolean pollLeaves = false;
         boolean retransform = true;
+        int batch = Preemption.LOOP_BATCH;
         if (args != null && !args.isBlank())
         {
             for (final String raw : args.split(","))
@@ -68,8 +72,9 @@ public record AgentOptions(ClassSelector selector, boolean verbose, boolean poll
                         default -> throw new IllegalArgumentException("Spindle agent option polls=" + value + ": use polls=all or polls=calls");
                     };
                     case "retransform" -> retransform = bool(key, required(key, value));
+                    case "batch" -> batch = integer(key, required(key, value));
                     default -> throw new IllegalArgumentException("Spindle agent: unknown option '" + option +
-                        "' in '" + args + "'; known: include=GLOB, exclude=GLOB, verbose, polls=all|calls, retransform=true|false");
+                        "' in '" + args + "'; known: include=GLOB, exclude=GLOB, verbose, polls=all|calls, batch=N, retransform=true|false");
                 }
             }
         }
@@ -84,15 +89,17 @@ public record AgentOptions(ClassSelector selector, boolean verbose, boolean poll
             }
         }
         final ClassSelector selector;
+        final Instrumenter.Policy policy;
         try
         {
             selector = new ClassSelector(includes, excludes);
+            policy = new Instrumenter.Policy(pollLeaves, batch);
         }
         catch (final IllegalArgumentException ex)
         {
             throw new IllegalArgumentException("Spindle agent: " + ex.getMessage(), ex);
         }
-        return new AgentOptions(selector, verbose, pollLeaves, retransform, defaulted);
+        return new AgentOptions(selector, verbose, policy, retransform, defaulted);
     }
 
     private static String required(final String key, final String value)
@@ -102,6 +109,18 @@ public record AgentOptions(ClassSelector selector, boolean verbose, boolean poll
             throw new IllegalArgumentException("Spindle agent option '" + key + "' needs a value (" + key + "=...)");
         }
         return value;
+    }
+
+    private static int integer(final String key, final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("Spindle agent option " + key + "=" + value + ": not a number", ex);
+        }
     }
 
     private static boolean bool(final String key, final String value)

@@ -41,8 +41,11 @@ import java.util.Set;
  *
  * <p>What a rewritten method does:
  * <ul>
- *   <li>calls {@link Preemption#poll()} at its entry and before every backward branch (a loop
- *       back-edge, including backward switch targets). Exceptions: class initializers (never a
+ *   <li>calls {@link Preemption#poll()} at its entry and, before every backward branch (a loop
+ *       back-edge, including backward switch targets), counts the back-edge in a local variable
+ *       and calls {@link Preemption#loop(int, int)}, which spends a batch of reductions every
+ *       {@link Policy#loopBatch()}-th time (or calls {@code poll()} at each back-edge when the
+ *       batch is 1). Exceptions: class initializers (never a
  *       safe point), bridge methods (they only delegate) and, unless {@code pollLeaves}, leaves
  *       (methods with no call and no loop, such as getters: they run in bounded time and their
  *       caller has already polled);</li>
@@ -82,6 +85,7 @@ public final class Instrumenter
 
     private static final java.lang.constant.ClassDesc PREEMPTION_DESC = java.lang.constant.ClassDesc.ofInternalName(PREEMPTION);
     private static final java.lang.constant.MethodTypeDesc VOID = java.lang.constant.MethodTypeDesc.ofDescriptor("()V");
+    private static final java.lang.constant.MethodTypeDesc INT_INT_VOID = java.lang.constant.MethodTypeDesc.ofDescriptor("(II)V");
 
     /** What happened to one class. */
     public enum Status
@@ -114,18 +118,43 @@ public final class Instrumenter
         }
     }
 
+    /**
+     * Where the polls go.
+     *
+     * @param pollLeaves also poll at the entry of methods without calls or loops.
+     * @param loopBatch  back-edges per loop poll, a power of two from 1 to 1024: with more than 1,
+     *                   a back-edge bumps a counter in a local variable and every
+     *                   {@code loopBatch}-th one spends that many reductions at once
+     *                   ({@link Preemption#loop(int, int)}), so a tight loop pays a register increment
+     *                   and a test per iteration instead of a carrier lookup and a memory update.
+     */
+    public record Policy(boolean pollLeaves, int loopBatch)
+    {
+        /** Leaves not polled, loops polled every 64 back-edges. */
+        public static final Policy DEFAULT = new Policy(false, Preemption.LOOP_BATCH);
+
+        /** @throws IllegalArgumentException for a batch that is not a power of two in range. */
+        public Policy
+        {
+            if (loopBatch < 1 || loopBatch > 1024 || Integer.bitCount(loopBatch) != 1)
+            {
+                throw new IllegalArgumentException("loop batch " + loopBatch + " is not a power of two from 1 to 1024");
+            }
+        }
+    }
+
     private final ClassFile classFile;
-    private final boolean pollLeaves;
+    private final Policy policy;
 
     /**
-     * @param resolver   finds super types for the stack maps the API regenerates: usually
-     *                   {@code ClassHierarchyResolver.ofResourceParsing(definingLoader)}.
-     * @param pollLeaves also poll at the entry of methods without calls or loops.
+     * @param resolver finds super types for the stack maps the API regenerates: usually
+     *                 {@code ClassHierarchyResolver.ofResourceParsing(definingLoader)}.
+     * @param policy   where the polls go.
      */
-    public Instrumenter(final ClassHierarchyResolver resolver, final boolean pollLeaves)
+    public Instrumenter(final ClassHierarchyResolver resolver, final Policy policy)
     {
         this.classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
-        this.pollLeaves = pollLeaves;
+        this.policy = policy;
     }
 
     /**
@@ -191,7 +220,7 @@ public final class Instrumenter
         final java.util.Map<MethodModel, Plan> plans = new IdentityHashMap<>();
         for (final MethodModel method : model.methods())
         {
-            final Plan plan = Plan.of(method, pollLeaves);
+            final Plan plan = Plan.of(method, policy.pollLeaves());
             if (plan == null)
             {
                 continue;
@@ -213,7 +242,7 @@ public final class Instrumenter
         {
             if (element instanceof MethodModel method && plans.get(method) instanceof Plan plan)
             {
-                final MethodRewriter rewriter = new MethodRewriter(plan);
+                final MethodRewriter rewriter = new MethodRewriter(plan, policy.loopBatch());
                 builder.transformMethod(method, MethodTransform.transformingCode(rewriter));
                 counts[0]++;
                 counts[1] += rewriter.polls;
@@ -253,8 +282,9 @@ public final class Instrumenter
 
         int growth()
         {
-            // invokestatic is 3 bytes; the bracket adds the entry call, one per return and a handler.
-            return 3 * ((entryPoll ? 1 : 0) + backEdges + monitors) + (bracket ? 3 + 3 * returns + 8 : 0);
+            // invokestatic is 3 bytes, a batched back-edge 14 (wide iinc, wide iload, sipush, call) plus 6
+            // to set up the counter; the bracket adds the entry call, one per return and a handler.
+            return 3 * ((entryPoll ? 1 : 0) + monitors) + 14 * backEdges + 6 + (bracket ? 3 + 3 * returns + 8 : 0);
         }
 
         static Plan of(final MethodModel method, final boolean pollLeaves)
@@ -344,6 +374,8 @@ public final class Instrumenter
     private static final class MethodRewriter implements java.lang.classfile.CodeTransform
     {
         private final Plan plan;
+        private final int loopBatch;
+        private int counter = -1; // local slot of the back-edge counter when batching
         private final Set<Label> bound = Collections.newSetFromMap(new IdentityHashMap<>());
         private Label bodyStart;
         // enterUnsafe/exitUnsafe owed by the last monitor instruction, emitted before the next instruction.
@@ -351,9 +383,10 @@ public final class Instrumenter
         private final List<LabelTarget> held = new java.util.ArrayList<>();
         int polls;
 
-        MethodRewriter(final Plan plan)
+        MethodRewriter(final Plan plan, final int loopBatch)
         {
             this.plan = plan;
+            this.loopBatch = loopBatch;
         }
 
         @Override
@@ -366,6 +399,12 @@ public final class Instrumenter
             if (plan.entryPoll)
             {
                 poll(b);
+            }
+            if (plan.backEdges > 0 && loopBatch > 1)
+            {
+                counter = b.allocateLocal(java.lang.classfile.TypeKind.INT);
+                b.iconst_0();
+                b.istore(counter);
             }
             if (plan.bracket)
             {
@@ -400,7 +439,7 @@ public final class Instrumenter
                 {
                     if (plan.backEdges > 0 && bound.contains(branch.target()))
                     {
-                        poll(b);
+                        backEdge(b);
                     }
                     b.with(element);
                 }
@@ -408,7 +447,7 @@ public final class Instrumenter
                 {
                     if (plan.backEdges > 0 && backward(bound, ts.defaultTarget(), ts.cases()))
                     {
-                        poll(b);
+                        backEdge(b);
                     }
                     b.with(element);
                 }
@@ -416,7 +455,7 @@ public final class Instrumenter
                 {
                     if (plan.backEdges > 0 && backward(bound, ls.defaultTarget(), ls.cases()))
                     {
-                        poll(b);
+                        backEdge(b);
                     }
                     b.with(element);
                 }
@@ -496,6 +535,21 @@ public final class Instrumenter
         private void poll(final java.lang.classfile.CodeBuilder b)
         {
             b.invokestatic(PREEMPTION_DESC, "poll", VOID);
+            polls++;
+        }
+
+        private void backEdge(final java.lang.classfile.CodeBuilder b)
+        {
+            if (counter < 0)
+            {
+                poll(b);
+                return;
+            }
+            // counter++; Preemption.loop(counter, batch): spends batch reductions every batch-th time.
+            b.iinc(counter, 1);
+            b.iload(counter);
+            b.loadConstant(loopBatch);
+            b.invokestatic(PREEMPTION_DESC, "loop", INT_INT_VOID);
             polls++;
         }
     }

@@ -23,7 +23,7 @@ public final class PreemptTransformer implements ClassFileTransformer
     private static final System.Logger LOG = System.getLogger("dev.spindle.agent");
 
     private final ClassSelector selector;
-    private final boolean pollLeaves;
+    private final Instrumenter.Policy policy;
     // One instrumenter (and hierarchy cache) per defining loader; weak so loaders can be collected.
     private final Map<ClassLoader, Instrumenter> instrumenters = new WeakHashMap<>();
     private final Map<ClassLoader, Boolean> seesPreemption = new WeakHashMap<>();
@@ -46,13 +46,13 @@ public final class PreemptTransformer implements ClassFileTransformer
     public final LongAdder nanos = new LongAdder();
 
     /**
-     * @param selector   which classes.
-     * @param pollLeaves poll in leaf methods too.
+     * @param selector which classes.
+     * @param policy   where the polls go.
      */
-    public PreemptTransformer(final ClassSelector selector, final boolean pollLeaves)
+    public PreemptTransformer(final ClassSelector selector, final Instrumenter.Policy policy)
     {
         this.selector = selector;
-        this.pollLeaves = pollLeaves;
+        this.policy = policy;
     }
 
     @Override
@@ -118,7 +118,7 @@ public final class PreemptTransformer implements ClassFileTransformer
     {
         synchronized (instrumenters)
         {
-            return instrumenters.computeIfAbsent(loader, l -> new Instrumenter(resolver(l), pollLeaves));
+            return instrumenters.computeIfAbsent(loader, l -> new Instrumenter(resolver(l), policy));
         }
     }
 

@@ -41,6 +41,9 @@ public final class Preemption
         }
     }
 
+    /** Default back-edges per loop poll (see {@link Instrumenter.Policy#loopBatch()}). */
+    public static final int LOOP_BATCH = 64;
+
     private Preemption()
     {
     }
@@ -74,6 +77,30 @@ public final class Preemption
     public static void poll()
     {
         if (ENABLED && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && --c.budget <= 0)
+        {
+            c.spent();
+        }
+    }
+
+    /**
+     * A loop back-edge: {@code count} is the method's back-edge counter (a local variable the
+     * rewriter increments); every {@code batch}-th back-edge spends {@code batch} reductions at
+     * once and gives way as {@link #poll()} does. Between those it is a register test.
+     *
+     * @param count back-edges so far in this method call.
+     * @param batch a power of two (a constant at each call site).
+     */
+    public static void loop(final int count, final int batch)
+    {
+        if ((count & (batch - 1)) == 0)
+        {
+            spend(batch);
+        }
+    }
+
+    private static void spend(final int reductions)
+    {
+        if (ENABLED && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && (c.budget -= reductions) <= 0)
         {
             c.spent();
         }

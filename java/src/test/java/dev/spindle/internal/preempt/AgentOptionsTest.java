@@ -22,12 +22,13 @@ class AgentOptionsTest
     @Test
     void parsesRepeatedPatternsAndFlags()
     {
-        final AgentOptions o = AgentOptions.parse("include=com.a.**, include=org.b.*,exclude=com.a.gen.**,verbose,polls=all,retransform=false",
+        final AgentOptions o = AgentOptions.parse("include=com.a.**, include=org.b.*,exclude=com.a.gen.**,verbose,polls=all,retransform=false,batch=1",
             "com.x.Main");
         assertEquals(List.of("com.a.**", "org.b.*"), o.selector().includes());
         assertEquals(List.of("com.a.gen.**"), o.selector().excludes());
         assertTrue(o.verbose());
-        assertTrue(o.pollLeaves());
+        assertTrue(o.policy().pollLeaves());
+        assertEquals(1, o.policy().loopBatch());
         assertFalse(o.retransform());
         assertFalse(o.defaulted());
     }
@@ -39,7 +40,8 @@ class AgentOptionsTest
         assertEquals(List.of("com.example.service.**"), o.selector().includes());
         assertTrue(o.defaulted());
         assertFalse(o.verbose());
-        assertFalse(o.pollLeaves());
+        assertFalse(o.policy().pollLeaves());
+        assertEquals(64, o.policy().loopBatch());
         assertTrue(o.retransform());
         assertEquals(List.of("*"), AgentOptions.parse("", "Main").selector().includes());
         assertEquals(Optional.of("com.m.Main"), AgentOptions.mainClass("my.module/com.m.Main"));
@@ -81,6 +83,10 @@ class AgentOptionsTest
             .getMessage().contains("needs a value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("polls=some", "M"))
             .getMessage().contains("polls=all or polls=calls"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("batch=3", "M"))
+            .getMessage().contains("power of two"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("batch=x", "M"))
+            .getMessage().contains("not a number"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("include=a/b", "M"))
             .getMessage().startsWith("Spindle agent: class pattern"));
     }

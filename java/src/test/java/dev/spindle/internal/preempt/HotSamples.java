@@ -34,7 +34,7 @@ final class HotSamples
         {
             sink += (long)spin.invokeExact(50L);
         }
-        Thread.sleep(500); // let queued compilations finish
+        Thread.sleep(1000); // let queued compilations finish
         System.out.println("done " + (sink != 42));
     }
 }

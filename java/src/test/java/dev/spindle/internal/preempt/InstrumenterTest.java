@@ -29,7 +29,7 @@ class InstrumenterTest
 {
     private static final String SAMPLES = "dev.spindle.samples.preempt.";
     private static final Instrumenter INSTRUMENTER = new Instrumenter(
-        ClassHierarchyResolver.ofResourceParsing(InstrumenterTest.class.getClassLoader()), false);
+        ClassHierarchyResolver.ofResourceParsing(InstrumenterTest.class.getClassLoader()), Instrumenter.Policy.DEFAULT);
 
     private static byte[] bytes(final String name) throws Exception
     {
@@ -72,14 +72,21 @@ class InstrumenterTest
     {
         final ClassModel loops = rewrite("Loops");
         // spin: entry + one back-edge; nested: entry + inner back-edge (continue outer) + outer back-edge
-        assertEquals(2, count(calls(method(loops, "spin")), "Preemption.poll"));
-        assertEquals(3, count(calls(method(loops, "nested")), "Preemption.poll"));
+        assertEquals(1, count(calls(method(loops, "spin")), "Preemption.poll"));
+        assertEquals(1, count(calls(method(loops, "spin")), "Preemption.loop"));
+        assertEquals(1, count(calls(method(loops, "nested")), "Preemption.poll"));
+        assertEquals(2, count(calls(method(loops, "nested")), "Preemption.loop"));
         assertEquals(1, count(calls(method(loops, "fib")), "Preemption.poll"));
+        assertEquals(0, count(calls(method(loops, "fib")), "Preemption.loop"));
         final ClassModel rect = rewrite("Shapes$Rect");
         assertEquals(0, count(calls(method(rect, "area")), "Preemption.poll"), "a leaf is not polled by default");
-        final Instrumenter all = new Instrumenter(ClassHierarchyResolver.ofResourceParsing(getClass().getClassLoader()), true);
+        final Instrumenter all = new Instrumenter(ClassHierarchyResolver.ofResourceParsing(getClass().getClassLoader()),
+            new Instrumenter.Policy(true, 1));
         final ClassModel rectAll = ClassFile.of().parse(all.instrument(bytes(SAMPLES + "Shapes$Rect")).bytes());
         assertEquals(1, count(calls(method(rectAll, "area")), "Preemption.poll"), "polls=all polls leaves");
+        final ClassModel loopsEvery = ClassFile.of().parse(all.instrument(bytes(SAMPLES + "Loops")).bytes());
+        assertEquals(3, count(calls(method(loopsEvery, "nested")), "Preemption.poll"), "batch 1: a poll per back-edge");
+        assertEquals(0, count(calls(method(loopsEvery, "nested")), "Preemption.loop"));
     }
 
     @Test
@@ -201,7 +208,7 @@ class InstrumenterTest
         assertEquals(Instrumenter.Status.FAILED, r.status());
         assertNotNull(r.detail());
         // A resolver that knows no class: stack maps cannot be built, the class is left whole.
-        final Instrumenter blind = new Instrumenter(desc -> null, false);
+        final Instrumenter blind = new Instrumenter(desc -> null, Instrumenter.Policy.DEFAULT);
         final Instrumenter.Result s = blind.instrument(bytesUnchecked(SAMPLES + "Shapes"));
         assertEquals(Instrumenter.Status.FAILED, s.status(), String.valueOf(s.detail()));
     }
@@ -235,8 +242,9 @@ class InstrumenterTest
         assertEquals(1, r.skippedLarge());
         assertEquals(1, r.methods());
         final ClassModel m = ClassFile.of().parse(r.bytes());
-        assertEquals(0, count(calls(method(m, "big")), "poll"));
-        assertEquals(2, count(calls(method(m, "small")), "poll"));
+        assertEquals(0, count(calls(method(m, "big")), "poll") + count(calls(method(m, "big")), "loop"));
+        assertEquals(1, count(calls(method(m, "small")), "poll"));
+        assertEquals(1, count(calls(method(m, "small")), "loop"));
         final Class<?> c = define(r.bytes());
         assertEquals(10 * 3, (int)c.getMethod("big", int.class).invoke(null, 10));
         assertEquals(10 * 3, (int)c.getMethod("small", int.class).invoke(null, 10));
@@ -274,7 +282,7 @@ class InstrumenterTest
     void theTransformerLeavesUnselectedClassesAlone() throws Exception
     {
         final PreemptTransformer t = new PreemptTransformer(new ClassSelector(List.of(SAMPLES + "Loops", "dev.spindle.*", "dev.spindle.internal.**"), List.of()),
-            false);
+            Instrumenter.Policy.DEFAULT);
         final ClassLoader app = getClass().getClassLoader();
         assertNotNull(t.transform(app, "dev/spindle/samples/preempt/Loops", null, null, bytes(SAMPLES + "Loops")));
         assertTrue(t.transform(app, "dev/spindle/samples/preempt/Sync", null, null, bytes(SAMPLES + "Sync")) == null, "not included");

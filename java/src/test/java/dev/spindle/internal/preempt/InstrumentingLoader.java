@@ -28,15 +28,15 @@ final class InstrumentingLoader extends ClassLoader
 
     InstrumentingLoader(final boolean instrument, final String... prefixes)
     {
-        this(instrument, false, prefixes);
+        this(instrument, Instrumenter.Policy.DEFAULT, prefixes);
     }
 
-    InstrumentingLoader(final boolean instrument, final boolean pollLeaves, final String... prefixes)
+    InstrumentingLoader(final boolean instrument, final Instrumenter.Policy policy, final String... prefixes)
     {
         super("preempt-test-" + (instrument ? "instrumented" : "plain"), InstrumentingLoader.class.getClassLoader());
         this.prefixes = List.of(prefixes);
         this.instrumenter = instrument ? new Instrumenter(
-            ClassHierarchyResolver.ofResourceParsing(InstrumentingLoader.class.getClassLoader()), pollLeaves) : null;
+            ClassHierarchyResolver.ofResourceParsing(InstrumentingLoader.class.getClassLoader()), policy) : null;
     }
 
     @Override

@@ -99,8 +99,10 @@ class PreemptionTest
         final MethodHandle spin = method(rewritten, "Loops", "spin", LONG_LONG);
         final long[] result = new long[1];
         final TestCarrier.Proc p = runOnA(new TestCarrier.Proc(() -> result[0] = call(spin, n)));
-        // n back-edges plus one entry: one yield per BUDGET reductions.
-        assertEquals((n + 1) / BUDGET, p.yields.get(), "yields");
+        // n back-edges plus one entry, one yield per BUDGET reductions; back-edges are charged 64
+        // at a time, so a slice may run up to 63 reductions over.
+        final long batch = Preemption.LOOP_BATCH;
+        assertTrue(p.yields.get() >= n / (BUDGET + batch - 1) && p.yields.get() <= (n + 1) / BUDGET, "yields " + p.yields.get());
         assertEquals(0, p.violations.get());
         assertEquals(call(method(plain, "Loops", "spin", LONG_LONG), n), result[0]);
 
