@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp spindle-runtime.jar dev.spindle.agent.Rewrite --in target/classes --include 'com.example.**' \
- *      [--exclude GLOB]... [--out DIR] [--classpath PATH] [--polls all|calls] [--batch N] [--quiet]
+ *      [--exclude GLOB]... [--out DIR] [--classpath PATH] [--entries all|callers|branching] [--batch N] [--quiet]
  * </pre>
  *
  * Without {@code --out} it rewrites in place (each file replaced atomically). Rewritten classes
@@ -67,7 +67,7 @@ public final class Rewrite
         {
             System.err.println("Rewrite: " + ex.getMessage());
             System.err.println("usage: java -cp spindle-runtime.jar dev.spindle.agent.Rewrite --in DIR --include GLOB " +
-                "[--include GLOB]... [--exclude GLOB]... [--out DIR] [--classpath PATH] [--polls all|calls] [--batch N] [--quiet]");
+                "[--include GLOB]... [--exclude GLOB]... [--out DIR] [--classpath PATH] [--entries all|callers|branching] [--batch N] [--quiet]");
             System.exit(2);
         }
         catch (final IOException | UncheckedIOException ex)
@@ -93,7 +93,7 @@ public final class Rewrite
         final List<String> includes = new ArrayList<>();
         final List<String> excludes = new ArrayList<>();
         final List<Path> classpath = new ArrayList<>();
-        boolean pollLeaves = false;
+        Instrumenter.Entries entries = Instrumenter.Entries.BRANCHING;
         int batch = dev.spindle.internal.preempt.Preemption.LOOP_BATCH;
         boolean quiet = false;
         for (int i = 0; i < args.length; i++)
@@ -115,12 +115,7 @@ public final class Rewrite
                         }
                     }
                 }
-                case "--polls" -> pollLeaves = switch (value(args, ++i, a))
-                {
-                    case "all" -> true;
-                    case "calls" -> false;
-                    default -> throw new IllegalArgumentException("--polls takes all or calls");
-                };
+                case "--entries" -> entries = dev.spindle.internal.preempt.AgentOptions.entries(value(args, ++i, a));
                 case "--batch" ->
                 {
                     try
@@ -153,7 +148,7 @@ public final class Rewrite
         try (URLClassLoader types = typeLoader(in, classpath))
         {
             final Instrumenter instrumenter = new Instrumenter(ClassHierarchyResolver.ofResourceParsing(
-                (ClassDesc d) -> resource(types, d)), new Instrumenter.Policy(pollLeaves, batch));
+                (ClassDesc d) -> resource(types, d)), new Instrumenter.Policy(entries, batch));
             final int[] counts = new int[5];
             final List<Path> files;
             try (Stream<Path> walk = Files.walk(in))

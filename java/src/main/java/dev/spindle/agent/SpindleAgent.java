@@ -90,6 +90,7 @@ public final class SpindleAgent
         }
         if (options.selector().isEmpty())
         {
+            // The one message premain logs, and only when the agent would do nothing at all.
             System.getLogger("dev.spindle.agent").log(System.Logger.Level.WARNING,
                 "Spindle agent: no include= option and no main class to take the default from: nothing will be rewritten");
         }
@@ -99,11 +100,6 @@ public final class SpindleAgent
                 (options.defaulted() ? " (include defaulted from the main class)" : ""));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(transformer.summary()),
                 "spindle-agent-summary"));
-        }
-        else
-        {
-            System.getLogger("dev.spindle.agent").log(System.Logger.Level.DEBUG,
-                () -> "Spindle agent rewriting " + options.selector());
         }
         instrumentation.addTransformer(transformer, true);
         if (late && options.retransform() && instrumentation.isRetransformClassesSupported())

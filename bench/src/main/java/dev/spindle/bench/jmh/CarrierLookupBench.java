@@ -40,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * {@code carrier} runs on a {@link PreemptibleCarrier} (JMH's {@code CUSTOM} executor) inside a
  * continuation whose budget never runs out, so it times the fast path alone.
  *
- * <pre>java $FLAGS -cp bench/target/spindle-bench.jar dev.spindle.bench.jmh.CarrierLookupBench   # correctness</pre>
+ * <pre>
+ * java $FLAGS -cp bench/target/spindle-bench.jar dev.spindle.bench.jmh.CarrierLookupBench        # correctness
+ * java $FLAGS -cp bench/target/spindle-bench.jar dev.spindle.bench.jmh.CarrierLookupBench cost   # interleaved cost
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -227,6 +230,88 @@ public class CarrierLookupBench
         return seed = out[0];
     }
 
+    // ---- cost, interleaved: robust to a machine whose load drifts ----
+
+    private static final String[] CANDIDATES = {"none", "currentThread", "carrierThread", "carrierThreadLocal", "continuation"};
+
+    /**
+     * Alternates 20 ms rounds of every candidate, on a plain thread and on a carrier inside a
+     * continuation, and prints each one's median ns per iteration and its median excess over
+     * {@code none} from the same round.
+     */
+    static void cost(final int rounds) throws Exception
+    {
+        System.out.printf("%-20s %14s %14s %16s %16s%n", "lookup", "thread ns/it", "carrier ns/it", "thread +ns/poll",
+            "carrier +ns/poll");
+        final double[][][] ns = new double[2][CANDIDATES.length][rounds];
+        for (int where = 0; where < 2; where++)
+        {
+            final int w = where;
+            final Runnable measure = () ->
+            {
+                final CarrierLookupBench b = new CarrierLookupBench();
+                for (int r = -rounds / 4; r < rounds; r++)
+                {
+                    for (int i = 0; i < CANDIDATES.length; i++)
+                    {
+                        final int k = (r & 1) == 0 ? i : CANDIDATES.length - 1 - i;
+                        b.lookup = CANDIDATES[k];
+                        final long start = System.nanoTime();
+                        long ops = 0;
+                        while (System.nanoTime() - start < 20_000_000L)
+                        {
+                            if (w == 0)
+                            {
+                                b.thread();
+                            }
+                            else
+                            {
+                                b.carrier();
+                            }
+                            ops++;
+                        }
+                        if (r >= 0)
+                        {
+                            ns[w][k][r] = (System.nanoTime() - start) / (double)(ops * N);
+                        }
+                    }
+                }
+            };
+            if (where == 0)
+            {
+                measure.run();
+            }
+            else
+            {
+                final Carrier c = new Carrier(measure, "cost-carrier");
+                c.start();
+                c.join();
+            }
+        }
+        for (int i = 0; i < CANDIDATES.length; i++)
+        {
+            System.out.printf("%-20s %14.3f %14.3f %16.3f %16.3f%n", CANDIDATES[i], median(ns[0][i]), median(ns[1][i]),
+                medianDiff(ns[0][i], ns[0][0]), medianDiff(ns[1][i], ns[1][0]));
+        }
+    }
+
+    private static double median(final double[] xs)
+    {
+        final double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static double medianDiff(final double[] a, final double[] b)
+    {
+        final double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++)
+        {
+            d[i] = a[i] - b[i];
+        }
+        return median(d);
+    }
+
     // ---- correctness: a continuation that moves between two carriers at every yield ----
 
     static volatile Object expected;
@@ -242,6 +327,11 @@ public class CarrierLookupBench
      */
     public static void main(final String[] args) throws Exception
     {
+        if (args.length > 0 && args[0].equals("cost"))
+        {
+            cost(args.length > 1 ? Integer.parseInt(args[1]) : 40);
+            return;
+        }
         final int iterations = 5_000_000;
         final ExecutorService a = Executors.newSingleThreadExecutor(r -> new Carrier(r, "a"));
         final ExecutorService b = Executors.newSingleThreadExecutor(r -> new Carrier(r, "b"));

@@ -2,6 +2,7 @@ package dev.spindle.bench.jmh;
 
 import dev.spindle.internal.preempt.Instrumenter;
 import dev.spindle.internal.preempt.PreemptibleCarrier;
+import dev.spindle.internal.preempt.Preemption;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 import org.HdrHistogram.Histogram;
@@ -71,10 +72,11 @@ public class PreemptionOverheadBench
     public String kernel;
 
     /**
-     * As compiled ({@code plain}), rewritten with the default policy ({@code rewritten}: loops
-     * polled every 64 back-edges) or with a poll at every back-edge ({@code every}).
+     * As compiled ({@code plain}); rewritten with the default policy ({@code rewritten}: entry
+     * polls in branching methods, loops polled every 64 back-edges); with entry polls in every
+     * method that calls ({@code callers}); or that and a poll at every back-edge ({@code every}).
      */
-    @Param({"plain", "rewritten", "every"})
+    @Param({"plain", "rewritten", "callers", "every"})
     public String variant;
 
     private LongSupplier work;
@@ -95,7 +97,8 @@ public class PreemptionOverheadBench
         {
             case "plain" -> null;
             case "rewritten" -> Instrumenter.Policy.DEFAULT;
-            case "every" -> new Instrumenter.Policy(false, 1);
+            case "every" -> new Instrumenter.Policy(Instrumenter.Entries.CALLERS, 1);
+            case "callers" -> new Instrumenter.Policy(Instrumenter.Entries.CALLERS, Preemption.LOOP_BATCH);
             default -> throw new IllegalArgumentException(variant);
         });
         work = (LongSupplier)loader.loadClass(PreemptionOverheadBench.class.getName() + "$Kernel" + name)
@@ -139,6 +142,98 @@ public class PreemptionOverheadBench
     public long processNoYield()
     {
         return ((Carrier)Thread.currentThread()).runProcess(work, false);
+    }
+
+    // ---- interleaved cross-check: ratios that survive a machine whose load drifts ----
+
+    /**
+     * Not JMH: for each kernel, alternates short timed rounds of the variants in one JVM (each in
+     * its own loader, so each has its own compiled code) and prints the median ratio of adjacent
+     * rounds, on a plain thread and in a process. Slow drifts in machine load hit both sides of a
+     * ratio alike, which sequential JMH forks cannot promise on a shared machine.
+     *
+     * <pre>java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-exports java.base/jdk.internal.access=ALL-UNNAMED \
+     *   -cp bench/target/spindle-bench.jar dev.spindle.bench.jmh.PreemptionOverheadBench [rounds] [roundMillis]</pre>
+     *
+     * @param args rounds (default 40) and milliseconds per round (default 40).
+     * @throws Exception if a carrier fails.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        final long roundNanos = (args.length > 1 ? Long.parseLong(args[1]) : 40) * 1_000_000L;
+        final String[] variants = {"plain", "rewritten", "callers", "every"};
+        System.out.printf("%-12s %-8s %11s %9s %9s %9s %9s %9s %9s%n", "kernel", "where", "plain us/op", "rewritten", "callers",
+            "every", "rewr/pl", "call/pl", "every/pl");
+        for (final String kernel : new String[] {"arith", "recursion", "collections", "hdr"})
+        {
+            for (final String where : new String[] {"thread", "process"})
+            {
+                final LongSupplier[] works = new LongSupplier[variants.length];
+                for (int v = 0; v < variants.length; v++)
+                {
+                    final PreemptionOverheadBench b = new PreemptionOverheadBench();
+                    b.kernel = kernel;
+                    b.variant = variants[v];
+                    b.setup();
+                    works[v] = b.work;
+                }
+                final double[][] nsPerOp = new double[variants.length][rounds];
+                final Runnable measure = () ->
+                {
+                    final Carrier carrier = Thread.currentThread() instanceof Carrier c ? c : null;
+                    for (int r = -rounds / 4; r < rounds; r++) // the first quarter warms up
+                    {
+                        for (int v = 0; v < variants.length; v++)
+                        {
+                            final int k = (r & 1) == 0 ? v : variants.length - 1 - v; // alternate the order
+                            final long start = System.nanoTime();
+                            long ops = 0;
+                            long sink = 0;
+                            while (System.nanoTime() - start < roundNanos)
+                            {
+                                sink += carrier == null ? works[k].getAsLong() : carrier.runProcess(works[k], true);
+                                ops++;
+                            }
+                            if (r >= 0)
+                            {
+                                nsPerOp[k][r] = (System.nanoTime() - start) / (double)ops + (sink == 42 ? 1e-9 : 0);
+                            }
+                        }
+                    }
+                };
+                if (where.equals("thread"))
+                {
+                    measure.run();
+                }
+                else
+                {
+                    final Carrier c = new Carrier(measure, "ratio-carrier");
+                    c.start();
+                    c.join();
+                }
+                System.out.printf("%-12s %-8s %11.1f %9.1f %9.1f %9.1f %9.3f %9.3f %9.3f%n", kernel, where,
+                    median(nsPerOp[0]) / 1e3, median(nsPerOp[1]) / 1e3, median(nsPerOp[2]) / 1e3, median(nsPerOp[3]) / 1e3,
+                    medianRatio(nsPerOp[1], nsPerOp[0]), medianRatio(nsPerOp[2], nsPerOp[0]), medianRatio(nsPerOp[3], nsPerOp[0]));
+            }
+        }
+    }
+
+    private static double median(final double[] xs)
+    {
+        final double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static double medianRatio(final double[] a, final double[] b)
+    {
+        final double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++)
+        {
+            r[i] = a[i] / b[i];
+        }
+        return median(r);
     }
 
     // ---- the carrier: a minimal scheduler for one process at a time ----

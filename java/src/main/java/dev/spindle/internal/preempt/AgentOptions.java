@@ -18,7 +18,8 @@ import java.util.jar.Manifest;
  *       libraries that do run long loops explicitly.</li>
  *   <li>{@code exclude=GLOB}: classes not to rewrite even if included.</li>
  *   <li>{@code verbose}: print what was selected and, at exit, how many classes were rewritten.</li>
- *   <li>{@code polls=all}: also poll in leaf methods (no calls, no loops). Default {@code calls}.</li>
+ *   <li>{@code entries=all|callers|branching}: which methods poll at their entry (see
+ *       {@link Instrumenter.Entries}). Default {@code branching}.</li>
  *   <li>{@code batch=N}: loop back-edges per loop poll, a power of two up to 1024 (default 64;
  *       1 polls at every back-edge). See {@link Instrumenter.Policy}.</li>
  *   <li>{@code retransform=false}: when attached to a running JVM, do not rewrite the classes it
@@ -45,7 +46,7 @@ public record AgentOptions(ClassSelector selector, boolean verbose, Instrumenter
         final List<String> includes = new ArrayList<>();
         final List<String> excludes = new ArrayList<>();
         boolean verbose = false;
-        boolean pollLeaves = false;
+        Instrumenter.Entries entries = Instrumenter.Entries.BRANCHING;
         boolean retransform = true;
         int batch = Preemption.LOOP_BATCH;
         if (args != null && !args.isBlank())
@@ -65,16 +66,11 @@ public record AgentOptions(ClassSelector selector, boolean verbose, Instrumenter
                     case "include" -> includes.add(required(key, value));
                     case "exclude" -> excludes.add(required(key, value));
                     case "verbose" -> verbose = value == null || bool(key, value);
-                    case "polls" -> pollLeaves = switch (required(key, value))
-                    {
-                        case "all" -> true;
-                        case "calls" -> false;
-                        default -> throw new IllegalArgumentException("Spindle agent option polls=" + value + ": use polls=all or polls=calls");
-                    };
+                    case "entries" -> entries = entries(required(key, value));
                     case "retransform" -> retransform = bool(key, required(key, value));
                     case "batch" -> batch = integer(key, required(key, value));
                     default -> throw new IllegalArgumentException("Spindle agent: unknown option '" + option +
-                        "' in '" + args + "'; known: include=GLOB, exclude=GLOB, verbose, polls=all|calls, batch=N, retransform=true|false");
+                        "' in '" + args + "'; known: include=GLOB, exclude=GLOB, verbose, entries=all|callers|branching, batch=N, retransform=true|false");
                 }
             }
         }
@@ -93,7 +89,7 @@ public record AgentOptions(ClassSelector selector, boolean verbose, Instrumenter
         try
         {
             selector = new ClassSelector(includes, excludes);
-            policy = new Instrumenter.Policy(pollLeaves, batch);
+            policy = new Instrumenter.Policy(entries, batch);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -109,6 +105,22 @@ public record AgentOptions(ClassSelector selector, boolean verbose, Instrumenter
             throw new IllegalArgumentException("Spindle agent option '" + key + "' needs a value (" + key + "=...)");
         }
         return value;
+    }
+
+    /**
+     * @param value all, callers or branching.
+     * @return the entry policy.
+     * @throws IllegalArgumentException for anything else.
+     */
+    public static Instrumenter.Entries entries(final String value)
+    {
+        return switch (value)
+        {
+            case "all" -> Instrumenter.Entries.ALL;
+            case "callers" -> Instrumenter.Entries.CALLERS;
+            case "branching" -> Instrumenter.Entries.BRANCHING;
+            default -> throw new IllegalArgumentException("entries=" + value + ": use entries=all, callers or branching");
+        };
     }
 
     private static int integer(final String key, final String value)

@@ -46,9 +46,9 @@ import java.util.Set;
  *       and calls {@link Preemption#loop(int, int)}, which spends a batch of reductions every
  *       {@link Policy#loopBatch()}-th time (or calls {@code poll()} at each back-edge when the
  *       batch is 1). Exceptions: class initializers (never a
- *       safe point), bridge methods (they only delegate) and, unless {@code pollLeaves}, leaves
- *       (methods with no call and no loop, such as getters: they run in bounded time and their
- *       caller has already polled);</li>
+ *       safe point), bridge methods (they only delegate) and, by default, methods that cannot
+ *       start a tree of calls (see {@link Entries#BRANCHING}): leaves such as getters, and
+ *       methods that only pass a call on;</li>
  *   <li>calls {@link Preemption#enterUnsafe()} after {@code monitorenter} and
  *       {@link Preemption#exitUnsafe()} after {@code monitorexit} (javac's exception handlers
  *       release monitors with {@code monitorexit} too, so exceptional exits are counted). Each
@@ -118,24 +118,41 @@ public final class Instrumenter
         }
     }
 
+    /** Which methods poll at their entry. */
+    public enum Entries
+    {
+        /** Every method with code (but class initializers and bridges). */
+        ALL,
+        /** Methods with a call or a loop: leaves run in bounded time and their caller polls. */
+        CALLERS,
+        /**
+         * Methods one call of which can make more than one further call without passing a poll:
+         * two or more call sites, or a call site and a loop. A method with one call site and no
+         * loop can only extend a chain of calls, and a chain is as deep as the stack allows, so
+         * every cycle of calls that can grow without bound passes a polled method.
+         */
+        BRANCHING
+    }
+
     /**
      * Where the polls go.
      *
-     * @param pollLeaves also poll at the entry of methods without calls or loops.
+     * @param entries    which methods poll at their entry.
      * @param loopBatch  back-edges per loop poll, a power of two from 1 to 1024: with more than 1,
      *                   a back-edge bumps a counter in a local variable and every
      *                   {@code loopBatch}-th one spends that many reductions at once
      *                   ({@link Preemption#loop(int, int)}), so a tight loop pays a register increment
      *                   and a test per iteration instead of a carrier lookup and a memory update.
      */
-    public record Policy(boolean pollLeaves, int loopBatch)
+    public record Policy(Entries entries, int loopBatch)
     {
-        /** Leaves not polled, loops polled every 64 back-edges. */
-        public static final Policy DEFAULT = new Policy(false, Preemption.LOOP_BATCH);
+        /** Entries of branching methods, loops every 64 back-edges. */
+        public static final Policy DEFAULT = new Policy(Entries.BRANCHING, Preemption.LOOP_BATCH);
 
         /** @throws IllegalArgumentException for a batch that is not a power of two in range. */
         public Policy
         {
+            java.util.Objects.requireNonNull(entries, "entries");
             if (loopBatch < 1 || loopBatch > 1024 || Integer.bitCount(loopBatch) != 1)
             {
                 throw new IllegalArgumentException("loop batch " + loopBatch + " is not a power of two from 1 to 1024");
@@ -220,7 +237,7 @@ public final class Instrumenter
         final java.util.Map<MethodModel, Plan> plans = new IdentityHashMap<>();
         for (final MethodModel method : model.methods())
         {
-            final Plan plan = Plan.of(method, policy.pollLeaves());
+            final Plan plan = Plan.of(method, policy.entries());
             if (plan == null)
             {
                 continue;
@@ -287,7 +304,7 @@ public final class Instrumenter
             return 3 * ((entryPoll ? 1 : 0) + monitors) + 14 * backEdges + 6 + (bracket ? 3 + 3 * returns + 8 : 0);
         }
 
-        static Plan of(final MethodModel method, final boolean pollLeaves)
+        static Plan of(final MethodModel method, final Entries entries)
         {
             final CodeModel code = method.code().orElse(null);
             if (code == null || method.flags().has(AccessFlag.BRIDGE))
@@ -339,7 +356,12 @@ public final class Instrumenter
             {
                 plan.backEdges = 0; // never a safe point: no polls at all
             }
-            plan.entryPoll = !clinit && (pollLeaves || calls > 0 || plan.backEdges > 0);
+            plan.entryPoll = !clinit && switch (entries)
+            {
+                case ALL -> true;
+                case CALLERS -> calls > 0 || plan.backEdges > 0;
+                case BRANCHING -> calls > 1 || (calls == 1 && plan.backEdges > 0);
+            };
             final boolean needed = plan.entryPoll || plan.backEdges > 0 || plan.monitors > 0 || plan.bracket || guarded > 0;
             return needed ? plan : null;
         }

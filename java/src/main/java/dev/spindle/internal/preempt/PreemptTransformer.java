@@ -20,13 +20,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PreemptTransformer implements ClassFileTransformer
 {
-    private static final System.Logger LOG = System.getLogger("dev.spindle.agent");
+    // Created on first use, not in premain: an early System.Logger initializes java.util.logging
+    // before the application could choose its LogManager.
+    private static final class Log
+    {
+        static final System.Logger LOG = System.getLogger("dev.spindle.agent");
+    }
 
     private final ClassSelector selector;
     private final Instrumenter.Policy policy;
     // One instrumenter (and hierarchy cache) per defining loader; weak so loaders can be collected.
     private final Map<ClassLoader, Instrumenter> instrumenters = new WeakHashMap<>();
     private final Map<ClassLoader, Boolean> seesPreemption = new WeakHashMap<>();
+    private volatile boolean announced;
 
     /** Classes offered that the selector picked. */
     public final LongAdder selected = new LongAdder();
@@ -64,6 +70,11 @@ public final class PreemptTransformer implements ClassFileTransformer
         {
             return null;
         }
+        if (!announced)
+        {
+            announced = true;
+            Log.LOG.log(System.Logger.Level.DEBUG, () -> "Spindle agent rewriting " + selector);
+        }
         selected.increment();
         final long start = System.nanoTime();
         try
@@ -71,7 +82,7 @@ public final class PreemptTransformer implements ClassFileTransformer
             if (!canSee(loader))
             {
                 failed.increment();
-                LOG.log(System.Logger.Level.DEBUG, () -> "not rewriting " + className + ": its loader " + loader +
+                Log.LOG.log(System.Logger.Level.DEBUG, () -> "not rewriting " + className + ": its loader " + loader +
                     " cannot see " + Preemption.class.getName());
                 return null;
             }
@@ -84,7 +95,7 @@ public final class PreemptTransformer implements ClassFileTransformer
                     methods.add(result.methods());
                     polls.add(result.polls());
                     skippedLarge.add(result.skippedLarge());
-                    LOG.log(System.Logger.Level.TRACE, () -> "rewrote " + className + ": " + result.methods() +
+                    Log.LOG.log(System.Logger.Level.TRACE, () -> "rewrote " + className + ": " + result.methods() +
                         " methods, " + result.polls() + " polls");
                     return result.bytes();
                 }
@@ -93,7 +104,7 @@ public final class PreemptTransformer implements ClassFileTransformer
                 {
                     failed.increment();
                     skippedLarge.add(result.skippedLarge());
-                    LOG.log(System.Logger.Level.DEBUG, () -> "left " + className + " unpreemptible: " + result.detail());
+                    Log.LOG.log(System.Logger.Level.DEBUG, () -> "left " + className + " unpreemptible: " + result.detail());
                 }
                 case NOTHING_TO_DO ->
                 {
@@ -105,7 +116,7 @@ public final class PreemptTransformer implements ClassFileTransformer
         {
             // Never break class loading: whatever went wrong, the class loads as it was.
             failed.increment();
-            LOG.log(System.Logger.Level.DEBUG, () -> "left " + className + " unpreemptible after an error", t);
+            Log.LOG.log(System.Logger.Level.DEBUG, () -> "left " + className + " unpreemptible after an error", t);
             return null;
         }
         finally

@@ -22,12 +22,12 @@ class AgentOptionsTest
     @Test
     void parsesRepeatedPatternsAndFlags()
     {
-        final AgentOptions o = AgentOptions.parse("include=com.a.**, include=org.b.*,exclude=com.a.gen.**,verbose,polls=all,retransform=false,batch=1",
+        final AgentOptions o = AgentOptions.parse("include=com.a.**, include=org.b.*,exclude=com.a.gen.**,verbose,entries=all,retransform=false,batch=1",
             "com.x.Main");
         assertEquals(List.of("com.a.**", "org.b.*"), o.selector().includes());
         assertEquals(List.of("com.a.gen.**"), o.selector().excludes());
         assertTrue(o.verbose());
-        assertTrue(o.policy().pollLeaves());
+        assertEquals(Instrumenter.Entries.ALL, o.policy().entries());
         assertEquals(1, o.policy().loopBatch());
         assertFalse(o.retransform());
         assertFalse(o.defaulted());
@@ -40,7 +40,7 @@ class AgentOptionsTest
         assertEquals(List.of("com.example.service.**"), o.selector().includes());
         assertTrue(o.defaulted());
         assertFalse(o.verbose());
-        assertFalse(o.policy().pollLeaves());
+        assertEquals(Instrumenter.Entries.BRANCHING, o.policy().entries());
         assertEquals(64, o.policy().loopBatch());
         assertTrue(o.retransform());
         assertEquals(List.of("*"), AgentOptions.parse("", "Main").selector().includes());
@@ -81,8 +81,8 @@ class AgentOptionsTest
             .getMessage().contains("unknown option 'inclde=x.**'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("include=", "M"))
             .getMessage().contains("needs a value"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("polls=some", "M"))
-            .getMessage().contains("polls=all or polls=calls"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("entries=some", "M"))
+            .getMessage().contains("entries=all, callers or branching"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("batch=3", "M"))
             .getMessage().contains("power of two"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("batch=x", "M"))

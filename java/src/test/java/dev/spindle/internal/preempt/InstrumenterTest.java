@@ -71,17 +71,21 @@ class InstrumenterTest
     void pollsAtEntryAndBackEdgesOnly() throws Exception
     {
         final ClassModel loops = rewrite("Loops");
-        // spin: entry + one back-edge; nested: entry + inner back-edge (continue outer) + outer back-edge
-        assertEquals(1, count(calls(method(loops, "spin")), "Preemption.poll"));
+        // spin: one back-edge, no call (no entry poll); nested: inner back-edge (continue outer) +
+        // outer back-edge; fib: two call sites, so an entry poll
+        assertEquals(0, count(calls(method(loops, "spin")), "Preemption.poll"));
         assertEquals(1, count(calls(method(loops, "spin")), "Preemption.loop"));
-        assertEquals(1, count(calls(method(loops, "nested")), "Preemption.poll"));
+        assertEquals(0, count(calls(method(loops, "nested")), "Preemption.poll"));
         assertEquals(2, count(calls(method(loops, "nested")), "Preemption.loop"));
         assertEquals(1, count(calls(method(loops, "fib")), "Preemption.poll"));
         assertEquals(0, count(calls(method(loops, "fib")), "Preemption.loop"));
+        // Sync.inBlock has two call sites and no loop: polled; Locks.acquire passes one call on: not.
+        assertEquals(1, count(calls(method(rewrite("Sync"), "inBlock")), "Preemption.poll"));
+        assertEquals(0, count(calls(method(rewrite("Locks"), "acquire")), "Preemption.poll"));
         final ClassModel rect = rewrite("Shapes$Rect");
         assertEquals(0, count(calls(method(rect, "area")), "Preemption.poll"), "a leaf is not polled by default");
         final Instrumenter all = new Instrumenter(ClassHierarchyResolver.ofResourceParsing(getClass().getClassLoader()),
-            new Instrumenter.Policy(true, 1));
+            new Instrumenter.Policy(Instrumenter.Entries.ALL, 1));
         final ClassModel rectAll = ClassFile.of().parse(all.instrument(bytes(SAMPLES + "Shapes$Rect")).bytes());
         assertEquals(1, count(calls(method(rectAll, "area")), "Preemption.poll"), "polls=all polls leaves");
         final ClassModel loopsEvery = ClassFile.of().parse(all.instrument(bytes(SAMPLES + "Loops")).bytes());
@@ -243,7 +247,7 @@ class InstrumenterTest
         assertEquals(1, r.methods());
         final ClassModel m = ClassFile.of().parse(r.bytes());
         assertEquals(0, count(calls(method(m, "big")), "poll") + count(calls(method(m, "big")), "loop"));
-        assertEquals(1, count(calls(method(m, "small")), "poll"));
+        assertEquals(0, count(calls(method(m, "small")), "poll"), "no call: no entry poll");
         assertEquals(1, count(calls(method(m, "small")), "loop"));
         final Class<?> c = define(r.bytes());
         assertEquals(10 * 3, (int)c.getMethod("big", int.class).invoke(null, 10));
