@@ -17,6 +17,8 @@ import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.MethodTransform;
 import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.instruction.BranchInstruction;
@@ -160,8 +162,12 @@ public final class Instrumenter
         }
     }
 
+    // Keeps the class's own stack maps, adjusted (no class hierarchy needed: fast, never fails
+    // for want of a type); regenerating them is the fallback.
+    private final ClassFile keepingFrames = ClassFile.of(ClassFile.StackMapsOption.DROP_STACK_MAPS);
     private final ClassFile classFile;
     private final Policy policy;
+    private final boolean keepFramesFirst;
 
     /**
      * @param resolver finds super types for the stack maps the API regenerates: usually
@@ -170,8 +176,15 @@ public final class Instrumenter
      */
     public Instrumenter(final ClassHierarchyResolver resolver, final Policy policy)
     {
+        this(resolver, policy, true);
+    }
+
+    /** Tests: {@code keepFramesFirst == false} goes straight to the regenerating fallback. */
+    Instrumenter(final ClassHierarchyResolver resolver, final Policy policy, final boolean keepFramesFirst)
+    {
         this.classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
         this.policy = policy;
+        this.keepFramesFirst = keepFramesFirst;
     }
 
     /**
@@ -197,11 +210,15 @@ public final class Instrumenter
         {
             return Result.of(Status.ALREADY_REWRITTEN, null);
         }
-        Result result = build(model, MAX_CODE_LENGTH);
+        Result result = keepFramesFirst ? build(model, MAX_CODE_LENGTH, true) : Result.of(Status.FAILED, null);
+        if (result.status() == Status.FAILED)
+        {
+            result = build(model, MAX_CODE_LENGTH, false);
+        }
         if (result.status() == Status.FAILED && result.detail() != null && result.detail().startsWith("size:"))
         {
             // A branch widened more than the slack allowed: try again without the large methods.
-            result = build(model, LARGE_METHOD);
+            result = build(model, LARGE_METHOD, false);
         }
         return result;
     }
@@ -230,8 +247,9 @@ public final class Instrumenter
         return false;
     }
 
-    private Result build(final ClassModel model, final int sizeLimit)
+    private Result build(final ClassModel model, final int sizeLimit, final boolean keepFrames)
     {
+        final boolean frames = model.majorVersion() >= ClassFile.JAVA_6_VERSION;
         final int[] counts = new int[3]; // methods, polls, skipped for size
         boolean any = false;
         final java.util.Map<MethodModel, Plan> plans = new IdentityHashMap<>();
@@ -259,7 +277,7 @@ public final class Instrumenter
         {
             if (element instanceof MethodModel method && plans.get(method) instanceof Plan plan)
             {
-                final MethodRewriter rewriter = new MethodRewriter(plan, policy.loopBatch());
+                final MethodRewriter rewriter = new MethodRewriter(plan, policy.loopBatch(), keepFrames && frames);
                 builder.transformMethod(method, MethodTransform.transformingCode(rewriter));
                 counts[0]++;
                 counts[1] += rewriter.polls;
@@ -271,7 +289,7 @@ public final class Instrumenter
         };
         try
         {
-            final byte[] out = classFile.transformClass(model,
+            final byte[] out = (keepFrames ? keepingFrames : classFile).transformClass(model,
                 transform.andThen(ClassTransform.endHandler(b -> b.with(new Marker()))));
             return new Result(Status.REWRITTEN, out, counts[0], counts[1], counts[2], null);
         }
@@ -293,6 +311,7 @@ public final class Instrumenter
         int backEdges;
         int monitors;
         int returns;
+        CodeModel code;
         // Labels jumped to (branches, switches, exception handlers): code reached there did not
         // come through the instruction before them.
         final Set<Label> targets = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -312,6 +331,7 @@ public final class Instrumenter
                 return null;
             }
             final Plan plan = new Plan();
+            plan.code = code;
             final boolean clinit = method.methodName().equalsString("<clinit>");
             plan.bracket = clinit || method.flags().has(AccessFlag.SYNCHRONIZED);
             plan.codeLength = code instanceof CodeAttribute attribute ? attribute.codeLength() : 0;
@@ -397,6 +417,7 @@ public final class Instrumenter
     {
         private final Plan plan;
         private final int loopBatch;
+        private final boolean keepFrames;
         private int counter = -1; // local slot of the back-edge counter when batching
         private final Set<Label> bound = Collections.newSetFromMap(new IdentityHashMap<>());
         private Label bodyStart;
@@ -405,10 +426,11 @@ public final class Instrumenter
         private final List<LabelTarget> held = new java.util.ArrayList<>();
         int polls;
 
-        MethodRewriter(final Plan plan, final int loopBatch)
+        MethodRewriter(final Plan plan, final int loopBatch, final boolean keepFrames)
         {
             this.plan = plan;
             this.loopBatch = loopBatch;
+            this.keepFrames = keepFrames;
         }
 
         @Override
@@ -452,6 +474,10 @@ public final class Instrumenter
             }
             switch (element)
             {
+                case StackMapTableAttribute ignored ->
+                {
+                    // rebuilt in atEnd (or regenerated by the API)
+                }
                 case LabelTarget target ->
                 {
                     bound.add(target.label());
@@ -543,15 +569,68 @@ public final class Instrumenter
         @Override
         public void atEnd(final java.lang.classfile.CodeBuilder b)
         {
+            Label handler = null;
             if (plan.bracket)
             {
                 // Exceptional exit: this entry comes after the method's own, so their handlers win.
                 final Label bodyEnd = b.newBoundLabel();
-                final Label handler = b.newBoundLabel();
+                handler = b.newBoundLabel();
                 b.invokestatic(PREEMPTION_DESC, "exitUnsafe", VOID);
                 b.athrow();
                 b.exceptionCatchAll(bodyStart, bodyEnd, handler);
             }
+            if (keepFrames)
+            {
+                keepFrames(b, handler);
+            }
+        }
+
+        /**
+         * Writes the method's own stack map frames back, adjusted: nothing this rewriter inserts
+         * changes the operand stack or a local at a branch target, except the back-edge counter,
+         * an int set before any target, which joins every frame's locals; the catch-all handler
+         * gets a frame with no locals and the Throwable on the stack.
+         */
+        private void keepFrames(final java.lang.classfile.CodeBuilder b, final Label handler)
+        {
+            final List<StackMapFrameInfo> frames = new java.util.ArrayList<>();
+            plan.code.findAttribute(java.lang.classfile.Attributes.stackMapTable()).ifPresent(table ->
+            {
+                for (final StackMapFrameInfo f : table.entries())
+                {
+                    frames.add(counter < 0 ? f : StackMapFrameInfo.of(f.target(), withCounter(f.locals()), f.stack()));
+                }
+            });
+            if (handler != null)
+            {
+                frames.add(StackMapFrameInfo.of(handler, List.of(),
+                    List.of(StackMapFrameInfo.ObjectVerificationTypeInfo.of(java.lang.constant.ConstantDescs.CD_Throwable))));
+            }
+            if (!frames.isEmpty())
+            {
+                b.with(StackMapTableAttribute.of(frames));
+            }
+        }
+
+        private List<StackMapFrameInfo.VerificationTypeInfo> withCounter(final List<StackMapFrameInfo.VerificationTypeInfo> locals)
+        {
+            final List<StackMapFrameInfo.VerificationTypeInfo> out = new java.util.ArrayList<>(locals);
+            int slots = 0;
+            for (final StackMapFrameInfo.VerificationTypeInfo t : locals)
+            {
+                slots += t == StackMapFrameInfo.SimpleVerificationTypeInfo.LONG ||
+                    t == StackMapFrameInfo.SimpleVerificationTypeInfo.DOUBLE ? 2 : 1;
+            }
+            if (slots > counter)
+            {
+                throw new IllegalStateException("a frame already uses the counter's slot " + counter);
+            }
+            for (; slots < counter; slots++)
+            {
+                out.add(StackMapFrameInfo.SimpleVerificationTypeInfo.TOP);
+            }
+            out.add(StackMapFrameInfo.SimpleVerificationTypeInfo.INTEGER);
+            return out;
         }
 
         private void poll(final java.lang.classfile.CodeBuilder b)

@@ -33,10 +33,16 @@ final class InstrumentingLoader extends ClassLoader
 
     InstrumentingLoader(final boolean instrument, final Instrumenter.Policy policy, final String... prefixes)
     {
-        super("preempt-test-" + (instrument ? "instrumented" : "plain"), InstrumentingLoader.class.getClassLoader());
+        this(instrument ? new Instrumenter(ClassHierarchyResolver.ofResourceParsing(InstrumentingLoader.class.getClassLoader()),
+            policy) : null, prefixes);
+    }
+
+    /** @param instrumenter the rewriter, or null to load the classes unchanged. */
+    InstrumentingLoader(final Instrumenter instrumenter, final String... prefixes)
+    {
+        super("preempt-test-" + (instrumenter != null ? "instrumented" : "plain"), InstrumentingLoader.class.getClassLoader());
         this.prefixes = List.of(prefixes);
-        this.instrumenter = instrument ? new Instrumenter(
-            ClassHierarchyResolver.ofResourceParsing(InstrumentingLoader.class.getClassLoader()), policy) : null;
+        this.instrumenter = instrumenter;
     }
 
     @Override
