@@ -85,9 +85,16 @@ public final class Instrumenter
     // A method this long is left alone on the second attempt after the class failed to build.
     private static final int LARGE_METHOD = 32_768;
 
+    // Built from ConstantDescs, not MethodTypeDesc.ofDescriptor("()V"): when a primitive
+    // descriptor is the JVM's first use of java.lang.constant, JDK 25's class initializers run in
+    // a cycle (PrimitiveClassDescImpl -> ConstantDescs -> PrimitiveClassDescImpl) and this class
+    // failed to initialize with a NullPointerException. Touching ConstantDescs first avoids it.
+    private static final java.lang.constant.MethodTypeDesc VOID = java.lang.constant.MethodTypeDesc.of(
+        java.lang.constant.ConstantDescs.CD_void);
+    private static final java.lang.constant.MethodTypeDesc INT_INT_VOID = java.lang.constant.MethodTypeDesc.of(
+        java.lang.constant.ConstantDescs.CD_void, java.lang.constant.ConstantDescs.CD_int, java.lang.constant.ConstantDescs.CD_int);
     private static final java.lang.constant.ClassDesc PREEMPTION_DESC = java.lang.constant.ClassDesc.ofInternalName(PREEMPTION);
-    private static final java.lang.constant.MethodTypeDesc VOID = java.lang.constant.MethodTypeDesc.ofDescriptor("()V");
-    private static final java.lang.constant.MethodTypeDesc INT_INT_VOID = java.lang.constant.MethodTypeDesc.ofDescriptor("(II)V");
+    private static final java.lang.constant.ClassDesc GUARDED_DESC = java.lang.constant.ClassDesc.ofInternalName(GUARDED);
 
     /** What happened to one class. */
     public enum Status
@@ -532,7 +539,7 @@ public final class Instrumenter
                     }
                     else
                     {
-                        b.invokestatic(java.lang.constant.ClassDesc.ofInternalName(GUARDED), r.name(), r.type());
+                        b.invokestatic(GUARDED_DESC, r.name(), r.type());
                     }
                 }
                 default -> b.with(element);

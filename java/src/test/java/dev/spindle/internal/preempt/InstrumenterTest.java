@@ -179,6 +179,16 @@ class InstrumenterTest
     }
 
     @Test
+    void initializesAsTheJvmsFirstUserOfJavaLangConstant() throws Exception
+    {
+        // Regression: MethodTypeDesc.ofDescriptor("()V") in a static initializer failed with an
+        // ExceptionInInitializerError when nothing had touched ConstantDescs before.
+        final ChildJvm.Result r = ChildJvm.run(List.of(), FirstUseChild.class.getName());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.output().contains("REWRITTEN"), r.toString());
+    }
+
+    @Test
     void theRegeneratingFallbackVerifiesAndComputesTheSameToo() throws Exception
     {
         final InstrumentingLoader regenerated = new InstrumentingLoader(new Instrumenter(
