@@ -22,7 +22,9 @@ import jdk.internal.access.SharedSecrets;
  * {@code --add-exports java.base/jdk.internal.access=ALL-UNNAMED}) these calls do nothing and one
  * warning says so.
  *
- * <p>Fast path of {@link #poll()}: one carrier load, a type check, a plain decrement and a compare.
+ * <p>Fast path of {@link #poll()}: on a plain thread, a type check of {@code Thread.currentThread()}
+ * (which C2 keeps for the whole compiled frame, see {@link #onCarrier()}); on a carrier, that and
+ * one carrier load, a type check, a plain decrement and a compare.
  */
 public final class Preemption
 {
@@ -55,6 +57,19 @@ public final class Preemption
         static final JavaLangAccess JLA = SharedSecrets.getJavaLangAccess();
     }
 
+    /**
+     * The cheap filter in front of the exact lookup. {@code Thread.currentThread()} may be stale
+     * inside a process (the carrier it started on), but it is still a carrier: processes only
+     * ever run on carriers, and a plain thread never runs one. So "is it a carrier" is answered
+     * right by the value C2 hoists out of loops and keeps across calls, and a plain thread pays a
+     * type check per compiled frame rather than a lookup per poll; only code on a carrier goes on
+     * to {@code currentCarrierThread()} for the exact one.
+     */
+    private static boolean onCarrier()
+    {
+        return ENABLED && Thread.currentThread() instanceof PreemptibleCarrier;
+    }
+
     /** @return whether instrumented code can give way in this JVM. */
     public static boolean enabled()
     {
@@ -76,7 +91,7 @@ public final class Preemption
      */
     public static void poll()
     {
-        if (ENABLED && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && --c.budget <= 0)
+        if (onCarrier() && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && --c.budget <= 0)
         {
             c.spent();
         }
@@ -100,7 +115,7 @@ public final class Preemption
 
     private static void spend(final int reductions)
     {
-        if (ENABLED && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && (c.budget -= reductions) <= 0)
+        if (onCarrier() && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && (c.budget -= reductions) <= 0)
         {
             c.spent();
         }
@@ -109,7 +124,7 @@ public final class Preemption
     /** The process has entered a monitor, lock or class initializer: no giving way until it leaves. */
     public static void enterUnsafe()
     {
-        if (ENABLED && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c)
+        if (onCarrier() && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c)
         {
             c.unsafeDepth++;
         }
@@ -121,7 +136,7 @@ public final class Preemption
      */
     public static void exitUnsafe()
     {
-        if (ENABLED && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && c.unsafeDepth > 0)
+        if (onCarrier() && Access.JLA.currentCarrierThread() instanceof PreemptibleCarrier c && c.unsafeDepth > 0)
         {
             c.unsafeDepth--;
         }
