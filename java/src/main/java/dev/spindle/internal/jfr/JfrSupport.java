@@ -14,6 +14,7 @@ public final class JfrSupport
 {
     private static volatile boolean longSchedule;
     private static volatile boolean schedulerState;
+    private static volatile boolean processPinned;
 
     static
     {
@@ -50,6 +51,7 @@ public final class JfrSupport
         {
             longSchedule = EventType.getEventType(LongScheduleEvent.class).isEnabled();
             schedulerState = EventType.getEventType(SchedulerStateEvent.class).isEnabled();
+            processPinned = EventType.getEventType(ProcessPinnedEvent.class).isEnabled();
         }
         catch (final RuntimeException | LinkageError ex)
         {
@@ -67,5 +69,11 @@ public final class JfrSupport
     public static boolean schedulerState()
     {
         return schedulerState;
+    }
+
+    /** @return whether dev.spindle.ProcessPinned is enabled. */
+    public static boolean processPinned()
+    {
+        return processPinned;
     }
 }

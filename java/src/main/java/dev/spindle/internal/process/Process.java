@@ -50,6 +50,8 @@ public final class Process extends ProcessHandle implements Runnable
     public int yieldReason;
     /** Saved-list size at the last receive marker (a ref made just before a call). */
     public int marker;
+    /** Monitors and locks instrumented code of this process holds, kept here between its runs. */
+    public int unsafeDepth;
     @SuppressWarnings("unused")
     private long reductions;
     private java.util.HashMap<Object, Object> dictionary; // the process dictionary, made on first put

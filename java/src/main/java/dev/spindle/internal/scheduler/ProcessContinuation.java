@@ -34,6 +34,8 @@ public sealed class ProcessContinuation extends Continuation implements Mailbox.
     // just keeps running instead of failing.
     boolean mayStayPinned;
     boolean pinned;
+    // The carrier a pinned wait blocks (a raw process holding a lock in instrumented code), or null.
+    volatile Thread pinnedWaiter;
 
     /** @param process the process, whose {@code run()} is the continuation's body. */
     public ProcessContinuation(final Process process)

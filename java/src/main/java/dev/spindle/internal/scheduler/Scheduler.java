@@ -2,6 +2,8 @@ package dev.spindle.internal.scheduler;
 
 import dev.spindle.internal.jfr.JfrSupport;
 import dev.spindle.internal.jfr.LongScheduleEvent;
+import dev.spindle.internal.jfr.ProcessPinnedEvent;
+import dev.spindle.internal.process.ProcessHandle;
 import dev.spindle.internal.jfr.SchedulerStateEvent;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
@@ -461,8 +463,7 @@ public final class Scheduler
         }
         c.scheduler = this;
         p.setHomeOpaque(id);
-        thread.budget = reductions;
-        sliceStart = 0;
+        scheduleIn(p);
         p.setRunningOpaque();
         counters.contextSwitch();
         final long schedule = (long)SCHEDULES.get(this) + 1;
@@ -478,6 +479,7 @@ public final class Scheduler
             // Process.run catches everything its body throws; this is the continuation machinery
             // itself failing (e.g. out of memory while freezing the stack). The process ends.
             CURRENT.setOpaque(this, null);
+            scheduleOut(p);
             if (p.exitReason() == null)
             {
                 p.setExitReason(t);
@@ -490,7 +492,7 @@ public final class Scheduler
         {
             reportLongSchedule(p, schedule, System.nanoTime() - started);
         }
-        p.addReductions(reductions - thread.budget);
+        scheduleOut(p);
         if (c.isDone())
         {
             group.exited(p, this);
@@ -519,6 +521,23 @@ public final class Scheduler
         }
     }
 
+    /** Schedule-in: a fresh slice, and the locks the process's instrumented code held when it left. */
+    private void scheduleIn(final Process p)
+    {
+        thread.budget = reductions;
+        thread.unsafeDepth = p.unsafeDepth;
+        sliceStart = 0;
+    }
+
+    /** Schedule-out: reductions spent, the lock depth goes back to the process, the carrier is clean. */
+    private void scheduleOut(final Process p)
+    {
+        p.addReductions(Math.max(0L, (long)reductions - thread.budget));
+        p.unsafeDepth = thread.unsafeDepth;
+        thread.unsafeDepth = 0;
+        thread.budget = Integer.MAX_VALUE; // the scheduler's own code never gives way
+    }
+
     /**
      * Runs a virtual-thread process: its thread mounts here until it parks, yields, blocks or ends.
      * What happens next is the JDK's and the process's own business: a yield or an unblocking
@@ -529,8 +548,7 @@ public final class Scheduler
     {
         v.scheduler = this;
         p.setHomeOpaque(id);
-        thread.budget = reductions;
-        sliceStart = 0;
+        scheduleIn(p);
         p.setRunningOpaque();
         counters.contextSwitch();
         final long schedule = (long)SCHEDULES.get(this) + 1;
@@ -544,7 +562,7 @@ public final class Scheduler
         {
             CURRENT.setOpaque(this, null);
         }
-        p.addReductions(Math.max(0, reductions - thread.budget));
+        scheduleOut(p);
         if ((++balanceRounds & (Balancer.CHECK_EVERY_ROUNDS - 1)) == 0)
         {
             group.balancer().offerCheck();
@@ -575,6 +593,59 @@ public final class Scheduler
             {
                 timer.cancel();
             }
+        }
+    }
+
+    /**
+     * A raw process whose instrumented code holds a monitor or lock must not unmount (the lock is
+     * the carrier thread's): it waits on its carrier, which blocks this scheduler for that long, as
+     * the JDK pins a virtual thread. A waker unparks the carrier instead of queueing the process;
+     * the node's monitor moves the scheduler's other work away meanwhile. Reported as a
+     * {@code dev.spindle.ProcessPinned} JFR event.
+     */
+    private static void awaitPinned(final ProcessContinuation pc, final ReceiveTimer timer, final boolean timed, final long deadline)
+    {
+        final Process p = pc.process;
+        final Scheduler s = pc.scheduler;
+        final ProcessPinnedEvent event = JfrSupport.processPinned() ? new ProcessPinnedEvent() : null;
+        if (event != null)
+        {
+            event.begin();
+        }
+        pc.pinnedWaiter = s.thread;
+        try
+        {
+            p.setWaitingVolatile();
+            if (!p.mailbox.hasInbound() && !p.wakeFlagVolatile() && (timer == null || !timer.fired()))
+            {
+                if (timed)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.max(1, deadline - System.nanoTime()));
+                }
+                else
+                {
+                    java.util.concurrent.locks.LockSupport.park();
+                }
+            }
+            if (!p.casState(ProcessHandle.WAITING, ProcessHandle.RUNNING))
+            {
+                p.setRunningOpaque(); // a waker won WAITING to RUNNABLE and unparked us
+            }
+        }
+        finally
+        {
+            pc.pinnedWaiter = null;
+            pc.waitTimer = null;
+            if (timer != null)
+            {
+                timer.cancel();
+            }
+        }
+        if (event != null)
+        {
+            event.pid = p.pid.toString();
+            event.scheduler = s.id;
+            event.commit();
         }
     }
 
@@ -614,9 +685,32 @@ public final class Scheduler
             pc.process.mailbox.drainToSaved(pc);
         }
         final int left = --thread.budget;
-        if (left <= 0 || ((left & SLICE_CHECK_MASK) == 0 && sliceExpired()))
+        if ((left <= 0 || ((left & SLICE_CHECK_MASK) == 0 && sliceExpired())) && thread.unsafeDepth == 0)
         {
-            yieldNow(pc);
+            yieldNow(pc); // (holding a lock in instrumented code: stay, give way at the next safe call)
+        }
+    }
+
+    /**
+     * In a process: its instrumented code spent the budget at a safe point (the agent's poll).
+     * Pending signals first (an exit signal ends a process that never calls the runtime here),
+     * then give way; a continuation pinned by a native frame cannot, and gets a fresh slice.
+     *
+     * @param pc the running process.
+     */
+    static void preempt(final ProcessContinuation pc)
+    {
+        final Scheduler s = pc.scheduler;
+        if (pc.process.signalsPendingVolatile())
+        {
+            pc.process.mailbox.drainToSaved(pc);
+        }
+        pc.pinned = false;
+        yieldNow(pc);
+        if (pc.pinned)
+        {
+            s.thread.budget = s.reductions; // a native frame on the stack: try again a slice later
+            pc.pinned = false;
         }
     }
 
@@ -703,6 +797,11 @@ public final class Scheduler
         if (pc instanceof VirtualProcess)
         {
             awaitVirtual(pc, timer);
+            return;
+        }
+        if (pc.scheduler.thread.unsafeDepth > 0)
+        {
+            awaitPinned(pc, timer, timed, deadline);
             return;
         }
         pc.process.yieldReason = Process.YIELD_WAIT;

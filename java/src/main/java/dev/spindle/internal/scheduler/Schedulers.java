@@ -488,6 +488,8 @@ public final class Schedulers implements MessageTimer.Delivery
         switch (h)
         {
             case Process p when p.continuation instanceof VirtualProcess v -> LockSupport.unpark(v.thread);
+            case Process p when p.continuation instanceof ProcessContinuation pc && pc.pinnedWaiter != null ->
+                LockSupport.unpark(pc.pinnedWaiter); // it waits on its carrier, holding a lock
             case Process p -> enqueue(p, from, cause);
             case InboxHandle inbox ->
             {

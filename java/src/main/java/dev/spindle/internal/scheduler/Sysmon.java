@@ -40,6 +40,7 @@ final class Sysmon implements Runnable
     private final Thread thread;
     private final long stallNanos;
     private final long longScheduleNanos;
+    private final long sliceNanos;
     private final TimerHeap.Expired expired = new TimerHeap.Expired(64);
     private final long[] lastSchedules;
     private final long[] firstSeen;
@@ -61,6 +62,7 @@ final class Sysmon implements Runnable
         // least 2 ms (twice the tick), means it is stuck in something that never calls us.
         this.stallNanos = Math.max(2 * BUSY_TICK_NANOS, 2 * group.config().timeSlice().toNanos());
         this.longScheduleNanos = group.config().longScheduleThreshold().toNanos();
+        this.sliceNanos = group.config().timeSlice().toNanos();
         this.thread = new Thread(threads, this, "spindle-" + group.nodeId() + "-monitor");
         thread.setDaemon(true);
     }
@@ -156,6 +158,12 @@ final class Sysmon implements Runnable
     private void watch(final Scheduler s, final Process running, final long ranFor)
     {
         final ActiveSet active = group.active();
+        if (ranFor > sliceNanos)
+        {
+            // The slice is over: ask for a safe point (instrumented code polls the budget without a
+            // clock; a racy hint the owner may overwrite, repeated every tick).
+            s.thread.budget = 0;
+        }
         if (ranFor > stallNanos && !active.stalled(s.id))
         {
             active.setStalled(s.id, true);
