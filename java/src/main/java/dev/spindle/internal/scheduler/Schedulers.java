@@ -6,6 +6,7 @@ import dev.spindle.Pid;
 import dev.spindle.ProcessBody;
 import dev.spindle.RunQueues;
 import dev.spindle.SpawnOptions;
+import dev.spindle.internal.messages.MessageChecker;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.process.InboxHandle;
 import dev.spindle.internal.process.Process;
@@ -57,6 +58,7 @@ public final class Schedulers implements MessageTimer.Delivery
     private final Signals signals;
     private final DirtyPool dirtyPool;
     private final Sysmon sysmon;
+    private final MessageChecker messageCheck; // null when NodeConfig.messageCheck is OFF: the send path tests it, nothing more
     private final Gate gate = new Gate();
     private final CountDownLatch startedLatch;
     private volatile boolean stopping;
@@ -75,6 +77,7 @@ public final class Schedulers implements MessageTimer.Delivery
     {
         this.nodeId = nodeId;
         this.config = config;
+        this.messageCheck = MessageChecker.of(config);
         final int n = plan.schedulers();
         this.queues = config.runQueues() == RunQueues.NATIVE ?
             new NativeRunQueueSet(n, LOCAL_CAPACITY, INJECT_CAPACITY) :
@@ -288,6 +291,7 @@ public final class Schedulers implements MessageTimer.Delivery
         {
             throw new IllegalArgumentException("pid " + to + " belongs to node " + to.node() + ", not to this node (" + nodeId + ")");
         }
+        checkMessage(message);
         final ProcessHandle h = table.lookup(to);
         if (h == null)
         {
@@ -297,6 +301,22 @@ public final class Schedulers implements MessageTimer.Delivery
         if (h.tryWake())
         {
             wake(h, from, Placement.Cause.MESSAGE);
+        }
+    }
+
+    /**
+     * Applies {@code NodeConfig.messageCheck} to a message about to be sent: {@link #send} does,
+     * and so does {@code sendAfter} when it starts its timer, so that the error reaches the caller
+     * rather than the thread that fires the timer. Nothing when the check is off.
+     *
+     * @param message not null.
+     * @throws IllegalArgumentException when the check rejects it.
+     */
+    public void checkMessage(final Object message)
+    {
+        if (messageCheck != null)
+        {
+            messageCheck.check(message);
         }
     }
 
