@@ -140,8 +140,9 @@ public final class Supervisor
     // ---- calls to a running supervisor (OTP's start_child, terminate_child, ...) ----
 
     /**
-     * How a helper reaches the supervisor: {@link Proc#call} from a process. A plain thread's
-     * variant passes the node's call instead; the rest is shared.
+     * How a helper reaches the supervisor: {@link Proc#call} from a process. Each helper has a
+     * package-private form taking this, so a plain thread's variant is one overload passing the
+     * node's call (e.g. {@code startChild(node::call, sup, spec, timeout)}); the rest is shared.
      */
     @FunctionalInterface
     interface Caller
@@ -283,10 +284,15 @@ public final class Supervisor
      * @throws CallFailedException  when the supervisor is not alive (or exits first).
      * @throws CallTimeoutException when it did not answer in time.
      */
-    @SuppressWarnings("unchecked")
     public static List<ChildInfo> whichChildren(final Pid supervisor, final Duration timeout)
     {
-        return (List<ChildInfo>)ask(Proc::call, supervisor, WhichChildren.REQUEST, timeout);
+        return whichChildren(Proc::call, supervisor, timeout);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<ChildInfo> whichChildren(final Caller caller, final Pid supervisor, final Duration timeout)
+    {
+        return (List<ChildInfo>)ask(caller, supervisor, WhichChildren.REQUEST, timeout);
     }
 
     private static Object ask(final Caller caller, final Pid supervisor, final Object request, final Duration timeout)

@@ -262,6 +262,53 @@ class SupervisorCallsTest
         assertTrue(e.getMessage().contains("inside a Spindle process"), e.getMessage());
     }
 
+    /**
+     * The helpers are written over a call function, so a plain thread's variant is one overload
+     * passing the node's call. Here a stand-in for it: a process makes the call for the thread.
+     */
+    @Test
+    void helpersWorkOverAnyCallFunctionSoAPlainThreadVariantIsAnOverload() throws Exception
+    {
+        try (Node node = Nodes.start(RunQueues.NATIVE, 2); Inbox starts = node.inbox())
+        {
+            final Supervisor.Caller viaProcess = (server, request, timeout) ->
+            {
+                try (Inbox reply = node.inbox())
+                {
+                    node.spawn(() ->
+                    {
+                        Object r;
+                        try
+                        {
+                            r = Proc.call(server, request, timeout);
+                        }
+                        catch (final RuntimeException e)
+                        {
+                            r = e;
+                        }
+                        Proc.send(reply.pid(), r);
+                    });
+                    final Object r = reply.receive(timeout.plusSeconds(1));
+                    if (r instanceof RuntimeException e)
+                    {
+                        throw e;
+                    }
+                    return r;
+                }
+            };
+            final Pid sup = node.spawn(Supervisor.of(Strategy.ONE_FOR_ONE, 3, Duration.ofSeconds(5)));
+            final Pid w = Supervisor.startChild(viaProcess, sup, spec("w", starts.pid(), Restart.PERMANENT), T);
+            assertEquals(new Started("w", w), starts.receive(T));
+            assertEquals(List.of(new ChildInfo("w", w, Restart.PERMANENT)), Supervisor.whichChildren(viaProcess, sup, T));
+            Supervisor.terminateChild(viaProcess, sup, "w", T);
+            assertEquals(new Stopped("w", w, Reason.SHUTDOWN), starts.receive(T));
+            final Pid w2 = Supervisor.restartChild(viaProcess, sup, "w", T);
+            assertEquals(new Started("w", w2), starts.receive(T));
+            assertEquals(SupervisorException.Kind.RUNNING,
+                assertThrows(SupervisorException.class, () -> Supervisor.deleteChild(viaProcess, sup, "w", T)).kind());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.spindle.testing.Nodes#kinds")
     void terminateChildStopsInOrderAndDoesNotRestart(final RunQueues kind) throws Exception

@@ -145,9 +145,11 @@ public final class MessageChecker
     /**
      * Walks the message depth first with an explicit stack (no recursion, so a long chain cannot
      * overflow the thread's stack), counting every object met against {@link #MAX_OBJECTS}.
-     * Objects whose plan is immutable are never pushed. After {@link #UNGUARDED} objects have been
-     * opened, each opened object is remembered by identity, so a cycle or a shared sub-tree is
-     * opened once.
+     * Children whose plan is immutable are counted and dropped, never pushed; the others are
+     * pushed so that the first child is looked at first. After {@link #UNGUARDED} objects have
+     * been opened, each opened object is remembered by identity, so a cycle or a shared sub-tree
+     * is opened once. Allocates nothing for a message whose children are all immutable by class;
+     * otherwise a small stack, grown as needed.
      *
      * @param root  the message.
      * @param paths whether to record the path (only for the error: it allocates).
@@ -155,158 +157,176 @@ public final class MessageChecker
      */
     private Failure walk(final Object root, final boolean paths)
     {
-        Object[] stack = new Object[16];
-        Step[] steps = paths ? new Step[16] : null;
-        int top = 0;
-        stack[top++] = root;
-        if (paths)
-        {
-            steps[0] = new Step(null, rootName(root.getClass()));
-        }
-        int seen = 1;
+        final Walk w = new Walk(paths);
+        Object o = root;
+        Step at = paths ? new Step(null, rootName(root.getClass())) : null;
         int opened = 0;
         IdentityHashMap<Object, Boolean> visited = null;
-        while (top > 0)
+        for (;;)
         {
-            final Object o = stack[--top];
-            final Step at = paths ? steps[top] : null;
-            stack[top] = null;
             final Plan plan = plans.get(o.getClass());
             if (plan instanceof Plan.Refuse r)
             {
                 return new Failure(o, r, at, root);
             }
-            if (plan == Plan.IMMUTABLE)
-            {
-                continue; // only the root gets here: children are filtered before being pushed
-            }
-            if (++opened > UNGUARDED)
+            boolean open = plan != Plan.IMMUTABLE; // only the root can be immutable here: children are filtered at push
+            if (open && ++opened > UNGUARDED)
             {
                 if (visited == null)
                 {
                     visited = new IdentityHashMap<>();
                 }
-                if (visited.put(o, Boolean.TRUE) != null)
-                {
-                    continue;
-                }
+                open = visited.put(o, Boolean.TRUE) == null;
             }
-            // children: each counted, immutable ones dropped at once, the rest pushed
-            final Object[] children;
-            final String[] labels;
-            if (plan instanceof Plan.Fields f)
+            if (open)
             {
-                children = new Object[f.fields().length];
-                for (int i = 0; i < children.length; i++)
+                final int first = w.top;
+                if (plan instanceof Plan.Fields f)
                 {
-                    try
+                    final java.lang.reflect.Field[] fields = f.fields();
+                    for (int i = 0; i < fields.length; i++)
                     {
-                        children[i] = f.fields()[i].get(o);
-                    }
-                    catch (final IllegalAccessException e)
-                    {
-                        return new Failure(o, new Plan.Refuse("its field " + f.names()[i] + " cannot be read: " + e.getMessage(), null), at, root);
-                    }
-                }
-                labels = paths ? dotted(f.names()) : null;
-            }
-            else
-            {
-                final Object[][] elements = elements(o, ((Plan.Elements)plan).how(), paths);
-                children = elements[0];
-                labels = paths ? (String[])elements[1] : null;
-            }
-            seen += children.length;
-            if (seen > MAX_OBJECTS)
-            {
-                return new Failure(root, null, null, root);
-            }
-            for (int i = children.length - 1; i >= 0; i--) // reversed, so the first child is looked at first
-            {
-                final Object child = children[i];
-                if (child == null || plans.get(child.getClass()) == Plan.IMMUTABLE)
-                {
-                    continue;
-                }
-                if (top == stack.length)
-                {
-                    stack = Arrays.copyOf(stack, top * 2);
-                    if (paths)
-                    {
-                        steps = Arrays.copyOf(steps, top * 2);
+                        final Object v;
+                        try
+                        {
+                            v = fields[i].get(o);
+                        }
+                        catch (final IllegalAccessException e)
+                        {
+                            return new Failure(o, new Plan.Refuse("its field " + f.names()[i] + " cannot be read: " + e.getMessage(), null), at, root);
+                        }
+                        if (!w.offer(v, at, paths ? "." + f.names()[i] : null))
+                        {
+                            return new Failure(root, null, null, root);
+                        }
                     }
                 }
-                stack[top] = child;
+                else if (!elements(o, ((Plan.Elements)plan).how(), w, at))
+                {
+                    return new Failure(root, null, null, root);
+                }
+                w.reverseFrom(first);
+            }
+            if (w.top == 0)
+            {
+                return null;
+            }
+            w.top--;
+            o = w.stack[w.top];
+            w.stack[w.top] = null;
+            if (paths)
+            {
+                at = w.steps[w.top];
+            }
+        }
+    }
+
+    /** The walk's stack and count. */
+    private final class Walk
+    {
+        private final boolean paths;
+        Object[] stack;
+        Step[] steps;
+        int top;
+        int seen = 1;
+
+        Walk(final boolean paths)
+        {
+            this.paths = paths;
+        }
+
+        /** Counts a child and pushes it unless it is null or immutable by class. @return false when too many */
+        boolean offer(final Object child, final Step parent, final String label)
+        {
+            if (++seen > MAX_OBJECTS)
+            {
+                return false;
+            }
+            if (child == null || plans.get(child.getClass()) == Plan.IMMUTABLE)
+            {
+                return true;
+            }
+            if (stack == null)
+            {
+                stack = new Object[8];
+                steps = paths ? new Step[8] : null;
+            }
+            else if (top == stack.length)
+            {
+                stack = Arrays.copyOf(stack, top * 2);
                 if (paths)
                 {
-                    steps[top] = new Step(at, labels[i]);
+                    steps = Arrays.copyOf(steps, top * 2);
                 }
-                top++;
+            }
+            stack[top] = child;
+            if (paths)
+            {
+                steps[top] = new Step(parent, label);
+            }
+            top++;
+            return true;
+        }
+
+        /** Reverses what the last open pushed, so its first child is popped first. */
+        void reverseFrom(final int first)
+        {
+            for (int i = first, j = top - 1; i < j; i++, j--)
+            {
+                final Object t = stack[i];
+                stack[i] = stack[j];
+                stack[j] = t;
+                if (paths)
+                {
+                    final Step s = steps[i];
+                    steps[i] = steps[j];
+                    steps[j] = s;
+                }
             }
         }
-        return null;
     }
 
-    private static String[] dotted(final String[] names)
+    /** Offers the elements of a known immutable JDK container. @return false when too many */
+    private static boolean elements(final Object o, final JdkTypes.Container how, final Walk w, final Step at)
     {
-        final String[] out = new String[names.length];
-        for (int i = 0; i < names.length; i++)
-        {
-            out[i] = "." + names[i];
-        }
-        return out;
-    }
-
-    /** @return {children, labels (or null)} of a known immutable JDK container. */
-    private static Object[][] elements(final Object o, final JdkTypes.Container how, final boolean paths)
-    {
+        final boolean paths = w.paths;
         switch (how)
         {
             case COLLECTION ->
             {
-                final Object[] items = ((Collection<?>)o).toArray();
-                String[] labels = null;
-                if (paths)
+                int i = 0;
+                for (final Object e : (Collection<?>)o)
                 {
-                    labels = new String[items.length];
-                    for (int i = 0; i < items.length; i++)
+                    if (!w.offer(e, at, paths ? "[" + i + "]" : null))
                     {
-                        labels[i] = "[" + i + "]";
+                        return false;
                     }
+                    i++;
                 }
-                return new Object[][] {items, labels};
+                return true;
             }
             case MAP ->
             {
-                final Map<?, ?> map = (Map<?, ?>)o;
-                final Object[] items = new Object[map.size() * 2];
-                final String[] labels = paths ? new String[items.length] : null;
                 int i = 0;
-                for (final Map.Entry<?, ?> e : map.entrySet())
+                for (final Map.Entry<?, ?> e : ((Map<?, ?>)o).entrySet())
                 {
-                    if (i + 1 >= items.length)
+                    if (!w.offer(e.getKey(), at, paths ? ".keys[" + i + "]" : null) ||
+                        !w.offer(e.getValue(), at, paths ? "[" + shortText(e.getKey()) + "]" : null))
                     {
-                        break; // cannot grow: the map is immutable; this only guards the array
+                        return false;
                     }
-                    items[i] = e.getKey();
-                    items[i + 1] = e.getValue();
-                    if (paths)
-                    {
-                        labels[i] = ".keys[" + i / 2 + "]";
-                        labels[i + 1] = "[" + shortText(e.getKey()) + "]";
-                    }
-                    i += 2;
+                    i++;
                 }
-                return new Object[][] {items, labels};
+                return true;
             }
             case ENTRY ->
             {
                 final Map.Entry<?, ?> e = (Map.Entry<?, ?>)o;
-                return new Object[][] {{e.getKey(), e.getValue()}, paths ? new String[] {".key", ".value"} : null};
+                return w.offer(e.getKey(), at, ".key") && w.offer(e.getValue(), at, ".value");
             }
             case OPTIONAL ->
             {
-                return new Object[][] {{((Optional<?>)o).orElse(null)}, paths ? new String[] {".get()"} : null};
+                return w.offer(((Optional<?>)o).orElse(null), at, ".get()");
             }
             default -> throw new AssertionError(how);
         }

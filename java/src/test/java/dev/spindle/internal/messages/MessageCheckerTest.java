@@ -233,6 +233,10 @@ class MessageCheckerTest
         assertEquals("message not deeply immutable: Holder2.order.lines[1] -> java.lang.StringBuilder (a JDK class not known to be immutable)",
             rejected(new Holder2(new Order2("o", List.of("a", new StringBuilder())))));
         assertEquals("message not deeply immutable: int[] (arrays are mutable)", rejected(new int[1]));
+        assertEquals("message not deeply immutable: ListN[1] -> int[] (arrays are mutable)",
+            rejected(List.of("ok", new int[0], new StringBuilder())), "the first offender is named");
+        assertEquals("message not deeply immutable: Pong.ping.pong.any -> java.util.ArrayList (mutable collection)",
+            rejected(new Pong(new Ping(new Pong(null, new ArrayList<>())), new ArrayList<>())), "depth first, first field first");
         assertEquals("message not deeply immutable: Data.data -> int[] (arrays are mutable)", rejected(new Data(new int[1])));
         assertEquals("message not deeply immutable: Counter.count (a non-final field of " + Counter.class.getName() + ")",
             rejected(new Counter()));
