@@ -357,7 +357,15 @@ public interface GenServer<S>
     {
         Objects.requireNonNull(reason, "reason");
         final Ref ref = Proc.monitor(server);
-        Proc.send(server, new Stop(reason));
+        try
+        {
+            Proc.send(server, new Stop(reason));
+        }
+        catch (final RuntimeException e)
+        {
+            Proc.demonitor(ref, true); // refused (the message check): leave no monitor behind
+            throw e;
+        }
         final Object m = Proc.receive(x -> x instanceof Down d && d.ref().equals(ref), timeout);
         if (m == null)
         {

@@ -1,6 +1,10 @@
 package dev.spindle;
 
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a {@link Node} runs: scheduler count and CPU placement, idle behaviour, reduction budget and
@@ -28,9 +32,13 @@ public final class NodeConfig
     private final boolean virtualThreads;
     private final long timeSliceNanos;
     private final CpuConflict cpuConflict;
+    private final MessageCheck messageCheck;
+    private final List<Class<?>> messageCheckTrusted;
 
     private NodeConfig(final Builder b)
     {
+        this.messageCheck = b.messageCheck;
+        this.messageCheckTrusted = b.messageCheckTrusted;
         this.timeSliceNanos = b.timeSliceNanos;
         this.bind = b.cpus != null ? BindPolicy.EXPLICIT : !b.pinned ? BindPolicy.UNBOUND : b.bind;
         this.compaction = b.compaction;
@@ -129,6 +137,21 @@ public final class NodeConfig
         return cpuConflict;
     }
 
+    /** @return what a send does with a message that is not deeply immutable (default OFF). */
+    public MessageCheck messageCheck()
+    {
+        return messageCheck;
+    }
+
+    /**
+     * @return the classes the message check takes as immutable without looking inside (and their
+     * subclasses), in the order given; empty by default.
+     */
+    public List<Class<?>> messageCheckTrusted()
+    {
+        return messageCheckTrusted;
+    }
+
     /** @return what idle schedulers do. */
     public IdleMode idleStrategy()
     {
@@ -152,8 +175,9 @@ public final class NodeConfig
     {
         return "NodeConfig[schedulers=" + (schedulers == 0 ? "auto" : schedulers) +
             ", cpus=" + (cpus == null ? "auto" : Arrays.toString(cpus)) + ", bind=" + bind + ", cpuConflict=" + cpuConflict +
-            ", compaction=" + compaction +
-            ", idle=" + idleMode + ", reductions=" + reductions + ", runQueues=" + runQueues + "]";
+            ", compaction=" + compaction + ", idle=" + idleMode + ", reductions=" + reductions + ", runQueues=" + runQueues +
+            (virtualThreads ? ", virtualThreads" : "") +
+            (messageCheck == MessageCheck.OFF ? "" : ", messageCheck=" + messageCheck) + "]";
     }
 
     /**
@@ -176,6 +200,8 @@ public final class NodeConfig
         private boolean virtualThreads;
         private long timeSliceNanos = 500_000L;
         private CpuConflict cpuConflict = CpuConflict.FREE_CPUS;
+        private MessageCheck messageCheck = MessageCheck.OFF;
+        private List<Class<?>> messageCheckTrusted = List.of();
 
         /**
          * The longest a process runs before giving way (default 500 us), checked every 32
@@ -197,6 +223,49 @@ public final class NodeConfig
 
         private Builder()
         {
+        }
+
+        /**
+         * Checks every message at send for deep immutability (default {@link MessageCheck#OFF}).
+         * Messages are shared references, never copies: a mutable object changed after it was
+         * sent shows up changed at the receiver. {@link MessageCheck#REJECT} makes such a send
+         * throw {@link IllegalArgumentException} naming the path to the mutable part, e.g.
+         * {@code message not deeply immutable: Order.lines -> java.util.ArrayList (mutable
+         * collection)}; {@link MessageCheck#WARN} logs that instead. The verdict is cached per
+         * class, so a message whose class is immutable through and through (a record of strings,
+         * numbers, enums, pids and such records) costs one cache lookup after its first send;
+         * messages holding {@code Object}- or interface-typed values (collections, {@link Call}
+         * requests) have those values checked at every send. Exit reasons and monitor messages
+         * are not checked. See docs/messages.md.
+         *
+         * @param check   the mode.
+         * @param trusted classes you vouch for: their instances, and those of their subclasses,
+         *                count as immutable without being looked into (a class with a lazily
+         *                computed cache field, a third-party value class, a handle meant to be
+         *                shared such as a connection pool).
+         * @return this builder.
+         */
+        public Builder messageCheck(final MessageCheck check, final Class<?>... trusted)
+        {
+            Objects.requireNonNull(check, "messageCheck");
+            Objects.requireNonNull(trusted, "trusted");
+            final Set<Class<?>> classes = new LinkedHashSet<>();
+            for (final Class<?> c : trusted)
+            {
+                if (c == null)
+                {
+                    throw new NullPointerException("messageCheck: a trusted class is null");
+                }
+                if (c.isPrimitive() || c.isArray())
+                {
+                    throw new IllegalArgumentException("messageCheck: " + c.getTypeName() +
+                        " cannot be trusted: primitives are always immutable and arrays never are");
+                }
+                classes.add(c);
+            }
+            this.messageCheck = check;
+            this.messageCheckTrusted = List.copyOf(classes);
+            return this;
         }
 
         /**

@@ -29,6 +29,24 @@ class NodeConfigTest
     }
 
     @Test
+    void messageCheckIsOffByDefaultAndItsTrustedClassesAreChecked()
+    {
+        assertEquals(MessageCheck.OFF, NodeConfig.defaults().messageCheck());
+        assertEquals(java.util.List.of(), NodeConfig.defaults().messageCheckTrusted());
+        final NodeConfig c = NodeConfig.builder().messageCheck(MessageCheck.REJECT, String.class, Integer.class, String.class).build();
+        assertEquals(MessageCheck.REJECT, c.messageCheck());
+        assertEquals(java.util.List.of(String.class, Integer.class), c.messageCheckTrusted(), "in order, once each");
+        assertTrue(c.toString().contains("messageCheck=REJECT"), c.toString());
+        assertThrows(NullPointerException.class, () -> NodeConfig.builder().messageCheck(null));
+        assertThrows(NullPointerException.class, () -> NodeConfig.builder().messageCheck(MessageCheck.WARN, (Class<?>)null));
+        final IllegalArgumentException array = assertThrows(IllegalArgumentException.class,
+            () -> NodeConfig.builder().messageCheck(MessageCheck.WARN, byte[].class));
+        assertTrue(array.getMessage().contains("byte[] cannot be trusted"), array.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder().messageCheck(MessageCheck.WARN, int.class));
+        assertThrows(UnsupportedOperationException.class, () -> c.messageCheckTrusted().add(Long.class));
+    }
+
+    @Test
     void cpuThisJvmMayNotUseFailsAtStartNamingTheCpus()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,

@@ -56,7 +56,15 @@ final class PlainCalls
                        final Duration timeout)
     {
         final Ref ref = node.signals().monitor(h, server);
-        node.send(server, new Call(h.pid, ref, request), null);
+        try
+        {
+            node.send(server, new Call(h.pid, ref, request), null);
+        }
+        catch (final RuntimeException refused) // the message check, a pid of another node
+        {
+            node.signals().demonitor(h, ref);
+            throw refused;
+        }
         final Object answer = InboxProtocol.receive(h, m -> isAnswer(m, ref), nanos, node);
         if (answer instanceof Down d)
         {
@@ -95,7 +103,15 @@ final class PlainCalls
             final Ref r = node.schedulers().signals().makeRef();
             ref = r; // before the monitor: a Down may arrive at once
             node.schedulers().signals().monitor(h, server, r);
-            node.schedulers().send(server, new Call(h.pid, r, request), null);
+            try
+            {
+                node.schedulers().send(server, new Call(h.pid, r, request), null);
+            }
+            catch (final RuntimeException refused) // the message check, a pid of another node
+            {
+                finish(refused, null);
+                return;
+            }
             if (nanos < Deadlines.FOREVER)
             {
                 CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(() ->

@@ -302,6 +302,7 @@ public final class ProcessOps
     public static TimerRef sendAfter(final ProcessContinuation pc, final long nanos, final Pid pid, final String name, final Object message)
     {
         final Schedulers group = group(pc);
+        group.checkMessage(message); // here, not when it fires: the caller must get the error
         final MessageTimer timer = new MessageTimer(group.signals().makeRef(), pid, name, message, group);
         pc.scheduler().startTimer(timer, System.nanoTime() + nanos);
         if (pid != null)
@@ -348,7 +349,16 @@ public final class ProcessOps
         final Process p = pc.process;
         final Ref ref = monitor(pc, server);
         final int mark = p.marker; // everything before it is older than the call: never scanned
-        send(pc, server, new Call(p.pid, ref, request));
+        try
+        {
+            send(pc, server, new Call(p.pid, ref, request));
+        }
+        catch (final RuntimeException e)
+        {
+            signals(pc).demonitor(p, ref); // the send was refused (message check, foreign pid): leave no monitor behind
+            p.mailbox.take(m -> m instanceof Down d && d.ref().equals(ref), mark, pc);
+            throw e;
+        }
         final Object answer = Receive.receive(pc, m -> (m instanceof Reply r && r.ref().equals(ref)) ||
             (m instanceof Down d && d.ref().equals(ref)), nanos, mark);
         if (answer instanceof Down d)

@@ -9,6 +9,7 @@ import dev.spindle.Ref;
 import dev.spindle.RunQueues;
 import dev.spindle.SpawnOptions;
 import dev.spindle.SystemMonitor;
+import dev.spindle.internal.messages.MessageChecker;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.process.CallbackHandle;
 import dev.spindle.internal.process.InboxHandle;
@@ -61,6 +62,7 @@ public final class Schedulers implements MessageTimer.Delivery
     private final Signals signals;
     private final DirtyPool dirtyPool;
     private final Sysmon sysmon;
+    private final MessageChecker messageCheck; // null when NodeConfig.messageCheck is OFF: the send path tests it, nothing more
     private final Gate gate = new Gate();
     private final CountDownLatch startedLatch;
     private volatile boolean stopping;
@@ -88,6 +90,7 @@ public final class Schedulers implements MessageTimer.Delivery
     {
         this.nodeId = nodeId;
         this.config = config;
+        this.messageCheck = MessageChecker.of(config);
         final int n = plan.schedulers();
         this.queues = config.runQueues() == RunQueues.NATIVE ?
             new NativeRunQueueSet(n, LOCAL_CAPACITY, INJECT_CAPACITY) :
@@ -352,6 +355,7 @@ public final class Schedulers implements MessageTimer.Delivery
         {
             throw new IllegalArgumentException("pid " + to + " belongs to node " + to.node() + ", not to this node (" + nodeId + ")");
         }
+        checkMessage(message);
         final ProcessHandle h = table.lookup(to);
         if (h == null)
         {
@@ -440,6 +444,22 @@ public final class Schedulers implements MessageTimer.Delivery
             return;
         }
         send(t.receiver(), event, callerScheduler());
+    }
+
+    /**
+     * Applies {@code NodeConfig.messageCheck} to a message about to be sent: {@link #send} does,
+     * and so does {@code sendAfter} when it starts its timer, so that the error reaches the caller
+     * rather than the thread that fires the timer. Nothing when the check is off.
+     *
+     * @param message not null.
+     * @throws IllegalArgumentException when the check rejects it.
+     */
+    public void checkMessage(final Object message)
+    {
+        if (messageCheck != null)
+        {
+            messageCheck.check(message);
+        }
     }
 
     /**

@@ -258,4 +258,24 @@ class PlainThreadTest
             assertNotNull(ref);
         }
     }
+
+    /** A running supervisor answers calls from a plain thread too (an admin endpoint). */
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void supervisorCallsFromAPlainThread(final RunQueues kind)
+    {
+        try (Node node = Nodes.start(kind, 2))
+        {
+            final Pid sup = node.spawn(Supervisor.of(Supervisor.Strategy.ONE_FOR_ONE, 3, Duration.ofSeconds(5),
+                new Supervisor.ChildSpec("a", () -> Proc.receive(m -> false), Supervisor.Restart.PERMANENT)));
+            final Pid b = Supervisor.startChild(node, sup,
+                new Supervisor.ChildSpec("b", () -> Proc.receive(m -> false), Supervisor.Restart.PERMANENT), T);
+            final List<Supervisor.ChildInfo> children = Supervisor.whichChildren(node, sup, T);
+            assertEquals(List.of("a", "b"), children.stream().map(Supervisor.ChildInfo::id).toList());
+            assertEquals(b, children.get(1).pid());
+            Supervisor.terminateChild(node, sup, "b", T);
+            assertNull(Supervisor.whichChildren(node, sup, T).get(1).pid());
+            assertNotNull(Supervisor.restartChild(node, sup, "b", T));
+        }
+    }
 }

@@ -26,6 +26,23 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ChaosTest
 {
+    // Hundreds of restarts are the point here: keep the supervisor's ERROR reports out of the build log.
+    private static final java.util.logging.Logger SUPERVISOR_LOG = java.util.logging.Logger.getLogger("dev.spindle.supervisor");
+    private static java.util.logging.Level level;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void quiet()
+    {
+        level = SUPERVISOR_LOG.getLevel();
+        SUPERVISOR_LOG.setLevel(java.util.logging.Level.OFF);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void loud()
+    {
+        SUPERVISOR_LOG.setLevel(level);
+    }
+
     private static final int GROUPS = 10;
     private static final int PER_GROUP = 100;
     private static final int ROUNDS = 300;
