@@ -43,8 +43,13 @@ final class IdlePolicy
         }
     }
 
-    /** One idle step of {@code s}'s loop. @param s the scheduler */
-    void idle(final Scheduler s)
+    /**
+     * One idle step of {@code s}'s loop.
+     *
+     * @param s the scheduler.
+     * @return whether it slept (woken or timed out), rather than spun or yielded.
+     */
+    boolean idle(final Scheduler s)
     {
         final long now = System.nanoTime();
         if (idleSince == 0)
@@ -69,10 +74,16 @@ final class IdlePolicy
                 else
                 {
                     sleep(s);
+                    return true;
                 }
             }
-            case PARK -> sleep(s);
+            case PARK ->
+            {
+                sleep(s);
+                return true;
+            }
         }
+        return false;
     }
 
     private void sleep(final Scheduler s)

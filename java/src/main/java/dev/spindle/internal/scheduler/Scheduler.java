@@ -35,6 +35,8 @@ public final class Scheduler
 {
     /** Every 32 reductions the slice's clock is checked (keeps nanoTime off most calls). */
     static final int SLICE_CHECK_MASK = 31;
+    /** While spinning idle, a steal attempt every this many rounds (a power of two). */
+    static final int STEAL_EVERY = 32;
     /** Loop failures in a row after which the thread gives up (and dies loudly). */
     static final int MAX_CONSECUTIVE_ERRORS = 100;
     /** Fault injection for tests only ({@code -Dspindle.testHooks=true}); folded away otherwise. */
@@ -79,6 +81,7 @@ public final class Scheduler
     private int placementRounds;
     private int balanceRounds;
     private int consecutiveErrors;
+    private int idleRounds;
     @SuppressWarnings("unused") private Process current;   // opaque: the monitor samples it
     @SuppressWarnings("unused") private long schedules;    // opaque: schedule-ins so far
     private volatile long jfrReported;     // the schedule number the node's monitor reported to JFR as long
@@ -324,7 +327,10 @@ public final class Scheduler
                     queues.pushLocal(id, slot.index, slot.priorityOpaque()); // behind the others, like anyone
                 }
             }
-            final int index = queues.next(id, true);
+            // Steal on the first idle round, then only every STEAL_EVERY rounds while spinning: a
+            // steal attempt touches other cores' queue lines (and the shared searching count), and an
+            // idle scheduler polling them on every spin slows the very hand-offs it waits for.
+            final int index = queues.next(id, idleRounds == 0 || (idleRounds & (STEAL_EVERY - 1)) == 0);
             if (index >= 0)
             {
                 lifo.resetStreak();
@@ -346,10 +352,11 @@ public final class Scheduler
         {
             counters.idleEnd();
             idle.reset();
+            idleRounds = 0;
             run(p);
             return;
         }
-        idle.idle(this);
+        idleRounds = idle.idle(this) ? 0 : idleRounds + 1; // after a sleep: steal at once (a push may have woken us to)
     }
 
     /**
