@@ -1325,7 +1325,7 @@ public final class Distribution implements Remote, AutoCloseable
             }
         }
         c.ready.completeExceptionally(new IllegalStateException(why));
-        if (wasUp && !closed)
+        if (wasUp && !closed && !why.startsWith("closed by"))
         {
             LOG.log(Level.WARNING, "node ''{0}'': connection to node ''{1}'' at {2} lost: {3}", name, c.peer, c.address, why);
         }
