@@ -55,7 +55,7 @@ public final class Node implements AutoCloseable
         {
             try
             {
-                d = Distribution.start(runtime, id, config.distribution(), List.of(GenServer.Cast.class, GenServer.Stop.class));
+                d = Distribution.start(runtime, id, config.distribution());
             }
             catch (final RuntimeException | Error e)
             {

@@ -49,8 +49,13 @@ final class Codec
     private static final List<Class<?>> SPINDLE = List.of(Down.class, Exit.class, Call.class, NodeDown.class,
         RemoteName.class, WhereisReply.class);
 
-    /** Runtime classes found by name (not public). The API's own (GenServer's) come with the message classes. */
-    private static final List<String> SPINDLE_BY_NAME = List.of("dev.spindle.internal.runtime.ProcessOps$Reply");
+    /**
+     * Runtime classes found by name: the call reply is not public, and the generic server's cast
+     * and stop records are nested in the API's entry point, which internals may not name (the
+     * layering of docs/architecture.md): they are wire types, not calls up.
+     */
+    private static final List<String> SPINDLE_BY_NAME = List.of("dev.spindle.internal.runtime.ProcessOps$Reply",
+        Pid.class.getPackageName() + ".GenServer$Cast", Pid.class.getPackageName() + ".GenServer$Stop");
 
     /** JDK types messages commonly hold, beyond those Fory knows without registration. */
     private static final List<Class<?>> JDK = List.of(java.util.ArrayList.class, java.util.LinkedList.class,

@@ -124,7 +124,7 @@ public final class Distribution implements Remote, AutoCloseable
     private volatile boolean closed;
     private volatile boolean driverFailed;
 
-    private Distribution(final NodeRuntime runtime, final int localId, final NodeConfig.Distribution config, final List<Class<?>> apiClasses)
+    private Distribution(final NodeRuntime runtime, final int localId, final NodeConfig.Distribution config)
     {
         this.runtime = runtime;
         this.schedulers = runtime.schedulers();
@@ -134,7 +134,7 @@ public final class Distribution implements Remote, AutoCloseable
         this.name = config.name();
         this.creation = NodeIds.bindLocal(localId, name);
         this.handshake = new Handshake(config.cookie());
-        final List<Class<?>> all = new ArrayList<>(apiClasses);
+        final List<Class<?>> all = new ArrayList<>();
         all.add(WhereisReply.class);
         all.addAll(config.messageClasses());
         this.classes = List.copyOf(all);
@@ -153,13 +153,11 @@ public final class Distribution implements Remote, AutoCloseable
      * @param runtime    the node's runtime.
      * @param localId    the node's id.
      * @param config     its distribution settings.
-     * @param apiClasses message classes of the API's own protocols (GenServer's), registered with the serializer.
      * @return the running distribution.
      */
-    public static Distribution start(final NodeRuntime runtime, final int localId, final NodeConfig.Distribution config,
-                                     final List<Class<?>> apiClasses)
+    public static Distribution start(final NodeRuntime runtime, final int localId, final NodeConfig.Distribution config)
     {
-        final Distribution d = new Distribution(runtime, localId, config, apiClasses);
+        final Distribution d = new Distribution(runtime, localId, config);
         d.agent.start();
         d.signals.setRemote(d);
         LOG.log(Level.INFO, "node ''{0}'' (creation {1}) listens on {2}", d.name, Integer.toUnsignedString(d.creation), d.transport.address);

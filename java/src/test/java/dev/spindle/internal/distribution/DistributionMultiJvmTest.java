@@ -211,6 +211,7 @@ class DistributionMultiJvmTest
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.MINUTES) // the full 1,000,000 run
     void soakWithSupervisorsKillingWorkersOnBothSides() throws Exception
     {
         final int total = Integer.getInteger("spindle.soak.messages", 100_000);
