@@ -54,15 +54,15 @@ public final class PekkoRemote
             final int rounds = Remote.rounds(scale);
             final CompletableFuture<Histogram> latency = new CompletableFuture<>();
             system.actorOf(Props.create(Pinger.class, () -> new Pinger(echo, rounds, latency)));
-            final Histogram h = latency.get(scale.timeoutSeconds(), TimeUnit.SECONDS);
+            final Histogram h = latency.get(Math.max(60, scale.timeoutSeconds()), TimeUnit.SECONDS);
             final int messages = Remote.messages(scale);
             final CompletableFuture<Double> warm = new CompletableFuture<>();
             system.actorOf(Props.create(Streamer.class, () -> new Streamer(sink, messages / 10, warm)));
-            warm.get(scale.timeoutSeconds(), TimeUnit.SECONDS);
+            warm.get(Math.max(60, scale.timeoutSeconds()), TimeUnit.SECONDS);
             final CompletableFuture<Double> rate = new CompletableFuture<>();
             system.actorOf(Props.create(Streamer.class, () -> new Streamer(sink, messages, rate)));
             final Result r = Latency.of(h);
-            r.extra().put("oneway_msgs_per_s", rate.get(scale.timeoutSeconds(), TimeUnit.SECONDS));
+            r.extra().put("oneway_msgs_per_s", rate.get(Math.max(60, scale.timeoutSeconds()), TimeUnit.SECONDS));
             return r;
         }
         finally

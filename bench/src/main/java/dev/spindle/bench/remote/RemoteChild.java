@@ -27,7 +27,7 @@ public final class RemoteChild
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         if (args[0].equals("spindle"))
         {
-            final Node node = Node.start(SpindleRemote.config("bench-b", args[1]).build());
+            final Node node = Node.start(SpindleRemote.config("bench-b", args[1], args[2]).build());
             node.spawn(() ->
             {
                 Proc.register("echo");

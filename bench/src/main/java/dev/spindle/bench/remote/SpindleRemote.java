@@ -22,9 +22,13 @@ public final class SpindleRemote
     {
     }
 
-    static NodeConfig.Builder config(final String name, final String cookie)
+    /** {@code -Dspindle.bench.remoteIdle=SPIN|BACKOFF|PARK}: the nodes' idle mode (default the runtime's default). */
+    static final String IDLE = System.getProperty("spindle.bench.remoteIdle", "BACKOFF");
+
+    static NodeConfig.Builder config(final String name, final String cookie, final String idle)
     {
-        return NodeConfig.builder().schedulers(1).pinned(false).name(name).cookie(cookie);
+        final dev.spindle.IdleMode mode = dev.spindle.IdleMode.valueOf(idle);
+        return NodeConfig.builder().schedulers(1).pinned(false).idleStrategy(mode).name(name).cookie(cookie).distributionIdle(mode);
     }
 
     /**
@@ -34,8 +38,8 @@ public final class SpindleRemote
     public static Result run(final Scale scale) throws Exception
     {
         final String cookie = UUID.randomUUID().toString();
-        try (ChildJvm child = new ChildJvm("spindle", cookie);
-             Node node = Node.start(config("bench-a", cookie).build());
+        try (ChildJvm child = new ChildJvm("spindle", cookie, IDLE);
+             Node node = Node.start(config("bench-a", cookie, IDLE).build());
              Inbox inbox = node.inbox())
         {
             node.connect("bench-b", child.address);
@@ -61,9 +65,9 @@ public final class SpindleRemote
                 Proc.send(inbox.pid(), stream(sink, self, messages / 10)); // warm-up stream
                 Proc.send(inbox.pid(), stream(sink, self, messages));
             });
-            final Histogram h = (Histogram)inbox.receive(Duration.ofSeconds(scale.timeoutSeconds()));
-            inbox.receive(Duration.ofSeconds(scale.timeoutSeconds()));
-            final Object rate = inbox.receive(Duration.ofSeconds(scale.timeoutSeconds()));
+            final Histogram h = (Histogram)inbox.receive(Duration.ofSeconds(Math.max(60, scale.timeoutSeconds())));
+            inbox.receive(Duration.ofSeconds(Math.max(60, scale.timeoutSeconds())));
+            final Object rate = inbox.receive(Duration.ofSeconds(Math.max(60, scale.timeoutSeconds())));
             if (h == null || rate == null)
             {
                 return Result.none("timeout");

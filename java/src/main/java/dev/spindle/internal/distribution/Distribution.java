@@ -21,7 +21,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
+import dev.spindle.IdleMode;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.fory.memory.MemoryBuffer;
 import org.apache.fory.memory.MemoryUtils;
@@ -121,6 +121,8 @@ public final class Distribution implements Remote, AutoCloseable
     private MemoryBuffer in = MemoryUtils.wrap(scratch);
     private long now;
     private volatile boolean running = true;
+    /** Set while the distribution thread parks: a sender that offered a frame unparks it (the driver sends it sooner). */
+    private volatile boolean agentParked;
     private volatile boolean closed;
     private volatile boolean driverFailed;
 
@@ -606,6 +608,10 @@ public final class Distribution implements Remote, AutoCloseable
                 final long r = c.publication.offer(view, 0, len);
                 if (r >= 0)
                 {
+                    if (agentParked)
+                    {
+                        LockSupport.unpark(agent);
+                    }
                     return;
                 }
                 if (r == Publication.BACK_PRESSURED || r == Publication.ADMIN_ACTION)
@@ -787,7 +793,7 @@ public final class Distribution implements Remote, AutoCloseable
     private void run()
     {
         transport.pin();
-        final IdleStrategy idle = Transport.idle(config.idle());
+        final Idle idle = new Idle(config.idle());
         long lastTick = 0;
         int failures = 0;
         while (running)
@@ -807,6 +813,7 @@ public final class Distribution implements Remote, AutoCloseable
                     down(c, "replaced");
                     work++;
                 }
+                work += transport.doWork();
                 work += transport.inbound.poll(assembler, 64);
                 if (now - lastTick >= 1_000_000L)
                 {
@@ -826,6 +833,66 @@ public final class Distribution implements Remote, AutoCloseable
                 }
             }
             idle.idle(work);
+        }
+    }
+
+    /**
+     * The distribution thread's back-off (docs/distribution.md, "Threads and CPUs"): spin, yield,
+     * then park for 1 us doubling up to the mode's longest park (SPIN never parks, PARK parks 1 ms
+     * at once). Before it parks it says so and looks for work once more; a sender that offers a
+     * frame and sees it parked unparks it, so an outgoing message waits for no park. (A sender that
+     * looks just before the flag is set costs one park at most.)
+     */
+    private final class Idle
+    {
+        private final IdleMode mode;
+        private final long maxPark;
+        private int rounds;
+        private long park;
+
+        Idle(final IdleMode mode)
+        {
+            this.mode = mode;
+            this.maxPark = mode == IdleMode.PARK ? 1_000_000L : 200_000L;
+        }
+
+        void idle(final int work)
+        {
+            if (work > 0)
+            {
+                rounds = 0;
+                park = 1_000L;
+                return;
+            }
+            rounds++;
+            if (mode == IdleMode.SPIN || (mode == IdleMode.BACKOFF && rounds < 100))
+            {
+                Thread.onSpinWait();
+                return;
+            }
+            if (mode == IdleMode.BACKOFF && rounds < 110)
+            {
+                Thread.yield();
+                return;
+            }
+            agentParked = true;
+            try
+            {
+                if (transport.doWork() == 0 && transport.inbound.poll(assembler, 64) == 0)
+                {
+                    LockSupport.parkNanos(mode == IdleMode.PARK ? maxPark : park);
+                    park = Math.min(maxPark, park * 2);
+                }
+                else
+                {
+                    rounds = 0;
+                    park = 1_000L;
+                }
+            }
+            finally
+            {
+                agentParked = false;
+            }
         }
     }
 
@@ -1402,9 +1469,11 @@ public final class Distribution implements Remote, AutoCloseable
                 said |= control(c, agentCodec.begin(GOODBYE));
             }
         }
-        if (said)
+        final long until = System.nanoTime() + (said ? 50_000_000L : 0);
+        while (System.nanoTime() - until < 0)
         {
-            LockSupport.parkNanos(50_000_000L); // let the driver send them before it stops
+            transport.doWork(); // the driver runs on this thread now: let it send the goodbyes
+            LockSupport.parkNanos(100_000L);
         }
         for (final Connection c : new ArrayList<>(peers.values()))
         {

@@ -1,6 +1,5 @@
 package dev.spindle.internal.distribution;
 
-import dev.spindle.IdleMode;
 import dev.spindle.NodeConfig;
 import io.aeron.Aeron;
 import io.aeron.Publication;
@@ -8,10 +7,6 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import net.openhft.affinity.Affinity;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -30,12 +24,16 @@ import java.util.stream.Stream;
  * this node's endpoint (each peer is one image of the subscription) and this node publishes to
  * each peer's.
  *
- * <p>The embedded driver runs in {@link ThreadingMode#SHARED} (one thread for its conductor,
- * sender and receiver): distribution shares the machine with the schedulers, and one thread that
- * backs off when idle costs next to no CPU, where the dedicated mode's three spinning threads
- * would take three cores. Its threads, and the client's, are pinned to the CPUs this JVM may use
- * that no scheduler is pinned to; when the schedulers take them all, they are left unpinned (the
- * kernel places them) and the node says so in its log.
+ * <p>Threads: none of its own. The embedded driver runs in {@link ThreadingMode#INVOKER} mode and
+ * the client with its conductor invoker, both driven by the node's distribution thread through
+ * {@link #doWork()} (Aeron's SHARED mode, one duty cycle for the driver's conductor, sender and
+ * receiver, run on the thread that also polls the subscription). Distribution shares the machine
+ * with the schedulers: one thread that backs off when idle costs next to no CPU, where the
+ * dedicated mode's three spinning threads would take three cores, and a message crosses one
+ * polling thread per node instead of three (driver, client, distribution), which is what a round
+ * trip pays when the threads are idle. That thread is pinned to the CPUs this JVM may use that no
+ * scheduler is pinned to; when the schedulers take them all it is left unpinned (the kernel places
+ * it) and the node says so in its log.
  */
 final class Transport implements AutoCloseable
 {
@@ -47,6 +45,8 @@ final class Transport implements AutoCloseable
     private final BitSet cpus;
     private final Path root;
     private final MediaDriver driver;
+    private final org.agrona.concurrent.AgentInvoker driverWork;
+    private final org.agrona.concurrent.AgentInvoker clientWork;
     final Aeron aeron;
     final Subscription inbound;
     /** The address peers reach this node at, with the port the system chose for port 0. */
@@ -68,27 +68,28 @@ final class Transport implements AutoCloseable
             dir = root.resolve("aeron").toString();
             final MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(idle(config.idle()))
-                .sharedThreadFactory(threads("spindle-aeron-" + config.name()))
+                .threadingMode(ThreadingMode.INVOKER)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
                 .termBufferSparseFile(true)
                 .errorHandler(onError::accept);
             driver = MediaDriver.launch(ctx);
+            driverWork = driver.sharedAgentInvoker();
         }
         else
         {
             root = null;
             dir = config.aeronDirectory();
             driver = null;
+            driverWork = null;
         }
         Aeron client = null;
         try
         {
             client = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(dir)
-                .threadFactory(threads("spindle-aeron-client-" + config.name()))
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(driverWork) // synchronous calls (addPublication) run the driver meanwhile
                 .errorHandler(onError::accept));
             final Subscription sub = client.addSubscription(channel(config.listen()), STREAM);
             String resolved = config.listen();
@@ -98,7 +99,11 @@ final class Transport implements AutoCloseable
                 String ep;
                 while ((ep = sub.resolvedEndpoint()) == null && System.nanoTime() < deadline)
                 {
-                    Thread.onSpinWait();
+                    if (driverWork != null)
+                    {
+                        driverWork.invoke();
+                    }
+                    client.conductorAgentInvoker().invoke();
                     java.util.concurrent.locks.LockSupport.parkNanos(100_000);
                 }
                 if (ep == null)
@@ -108,6 +113,7 @@ final class Transport implements AutoCloseable
                 resolved = ep;
             }
             aeron = client;
+            clientWork = client.conductorAgentInvoker();
             inbound = sub;
             address = resolved;
         }
@@ -120,6 +126,22 @@ final class Transport implements AutoCloseable
             closeDriver();
             throw e;
         }
+    }
+
+    /**
+     * One duty cycle of the embedded driver (conductor, sender, receiver) and of the client's
+     * conductor. Distribution thread only.
+     *
+     * @return work done (0: idle).
+     */
+    int doWork()
+    {
+        int work = clientWork.invoke();
+        if (driverWork != null)
+        {
+            work += driverWork.invoke();
+        }
+        return work;
     }
 
     /** @param address {@code host:port} @return the channel publishing to it or listening on it */
@@ -136,32 +158,6 @@ final class Transport implements AutoCloseable
     Publication publication(final String address)
     {
         return aeron.addPublication(channel(address), STREAM);
-    }
-
-    /** @param mode the node's setting @return the matching Agrona idle strategy */
-    static IdleStrategy idle(final IdleMode mode)
-    {
-        return switch (mode)
-        {
-            case SPIN -> new BusySpinIdleStrategy();
-            case BACKOFF -> new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-            case PARK -> new SleepingMillisIdleStrategy(1);
-        };
-    }
-
-    /** @param name thread name @return a factory of daemon threads pinned to the distribution CPUs */
-    ThreadFactory threads(final String name)
-    {
-        return r ->
-        {
-            final Thread t = new Thread(() ->
-            {
-                pin();
-                r.run();
-            }, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Pins the calling thread to the CPUs no scheduler uses (nothing when there are none). */
