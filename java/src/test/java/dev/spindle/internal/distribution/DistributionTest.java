@@ -388,4 +388,31 @@ class DistributionTest
         assertNull(plain.name());
         assertEquals(List.of(), plain.nodes());
     }
+
+    @Test
+    void aFullConnectionFailsOrBlocksTheSenderAsConfigured() throws Exception
+    {
+        // A node that never answers: frames wait in the connecting buffer (twice the term length).
+        final Pid ghost = new Pid(NodeIds.alias("ghost", 11), 1, 0);
+        final Node failing = start(named("a", "secret").termLength(64 << 10).peer("ghost", "127.0.0.1:9")
+            .connectTimeout(Duration.ofSeconds(2)).sendWhenFull(NodeConfig.WhenFull.FAIL));
+        final byte[] kb = new byte[1024];
+        final RemoteSendException e = assertThrows(RemoteSendException.class, () ->
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                failing.send(ghost, kb);
+            }
+        });
+        assertTrue(e.getMessage().contains("is full") && e.getMessage().contains("nothing was sent"), e.getMessage());
+        // BLOCK: the sender waits until the connection is settled (here: the connect fails), then goes on.
+        final Node blocking = start(named("b", "secret").termLength(64 << 10).peer("ghost", "127.0.0.1:9")
+            .connectTimeout(Duration.ofMillis(500)));
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < 1000; i++)
+        {
+            blocking.send(ghost, kb);
+        }
+        assertTrue(System.nanoTime() - t0 >= 400_000_000L, "the sender did not wait for the full buffer");
+    }
 }
