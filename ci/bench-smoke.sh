@@ -13,7 +13,7 @@ start=$(date +%s)
   echo "spindle bench --quick failed:"; cat "$out/stderr.txt"; exit 1; }
 cat "$out/stdout.txt"
 secs=$(( $(date +%s) - start ))
-cases="pingpong-same pingpong-cross ring skynet spawn fanin threadring counting chameneos big forkjoin-create forkjoin-throughput fairness timers placement"
+cases="pingpong-same pingpong-cross ring skynet spawn fanin threadring counting chameneos big forkjoin-create forkjoin-throughput fairness timers placement remote"
 peers="spindle spindle-javaq spindle-vt vthreads pekko pekko-affinity limit"
 command -v erl >/dev/null && peers="$peers erlang"
 fail=0
@@ -31,6 +31,8 @@ for v in $variants; do
     grep -q "\"$v/$k/samples\"" "$out/results.json" || { echo "missing timers figures: $v $k"; fail=1; }
   done
 done
+# remote: two JVMs over Aeron; its figures must include the one-way throughput.
+grep -q '"case": "remote", "peer": "spindle".*"oneway_msgs_per_s"' "$out/results.json" || { echo "remote: no Spindle throughput"; fail=1; }
 if grep -E '^!!! TIMERS (EARLY|LOST): spindle|^!!! TIMERS EARLY' "$out/stdout.txt"; then
   echo "Spindle lost a timer, or a runtime fired one early"; fail=1
 fi

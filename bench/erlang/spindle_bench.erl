@@ -14,6 +14,7 @@ run(Case, Args) ->
         {spawn, [N]} -> spawn_many(N);
         {fanin, [Senders, Per]} -> fanin(Senders, Per);
         {counting, [N]} -> counting(N);
+        {remote, [Rounds, Msgs, Window, Windows]} -> remote(Rounds, Msgs, Window, Windows);
         {timers, [Gaps, IdlePer, LoadPer, CallLoadPer, Yielders, LostMs, BudgetMs]} ->
             timers(Gaps, IdlePer, LoadPer, CallLoadPer, Yielders, LostMs, BudgetMs)
     end,
@@ -322,3 +323,63 @@ timers_stats(Cond, Key, {L, Lost, Errors}) ->
     end,
     Percentiles ++ [io_lib:format("~ssamples=~p~searly_count=~p~slost_count=~p~serror_count=~p",
                                   [Prefix, N, Prefix, length([X || X <- L, X < 0]), Prefix, Lost, Prefix, Errors])].
+
+%% remote: a second node (peer, OTP 25+) on loopback, distribution over TCP. Round trips to an echo
+%% process there (the first half of Rounds * 3 / 2 warm up), then one-way throughput: Msgs numbers
+%% streamed to a sink that acknowledges every Window-th, at most Windows windows in flight; a
+%% warm-up stream of Msgs div 10 first. Started by ErlangPeer as -sname with a cookie.
+remote(Rounds, Msgs, Window, Windows) ->
+    Dir = filename:dirname(code:which(?MODULE)),
+    {ok, Peer, Node} = peer:start(#{name => spindle_bench_b,
+        args => ["-pa", Dir, "-setcookie", atom_to_list(erlang:get_cookie()),
+                 "-kernel", "inet_dist_use_interface", "{127,0,0,1}"]}),
+    Echo = spawn(Node, fun remote_echo/0),
+    Sink = spawn(Node, fun remote_sink/0),
+    _ = [remote_rt(Echo, I) || I <- lists:seq(1, Rounds div 2)],
+    Times = list_to_tuple(lists:sort([remote_rt(Echo, I) || I <- lists:seq(1, Rounds)])),
+    N = tuple_size(Times),
+    P = fun(Q) -> element(max(1, min(N, round(Q * N))), Times) end,
+    Curve = lists:flatten([io_lib:format(" curve~p=~p", [I, P(Q)])
+                           || {I, Q} <- lists:zip(lists:seq(0, 5), [0.1, 0.5, 0.9, 0.99, 0.999, 0.9999])]),
+    _ = remote_stream(Sink, Msgs div 10, Window, Windows),
+    Rate = remote_stream(Sink, Msgs, Window, Windows),
+    peer:stop(Peer),
+    io_lib:format("~p p99_ns=~p p999_ns=~p oneway_msgs_per_s=~.1f~s", [P(0.5), P(0.99), P(0.999), Rate, Curve]).
+
+remote_rt(Echo, I) ->
+    T0 = now_ns(),
+    Echo ! {self(), I},
+    receive I -> now_ns() - T0 end.
+
+remote_echo() ->
+    receive {From, X} -> From ! X, remote_echo() end.
+
+remote_sink() ->
+    receive {start, From, Window} -> remote_sink(From, Window, 0) end.
+
+remote_sink(From, Window, C) ->
+    receive
+        {start, F, W} -> remote_sink(F, W, 0);
+        _ ->
+            C1 = C + 1,
+            case C1 rem Window of 0 -> From ! {ack, C1}; _ -> ok end,
+            remote_sink(From, Window, C1)
+    end.
+
+remote_stream(Sink, N, Window, Windows) ->
+    Sink ! {start, self(), Window},
+    T0 = now_ns(),
+    Acked = remote_send(Sink, 1, N, 0, Window * Windows),
+    remote_drain(Acked, N - N rem Window),
+    N / ((now_ns() - T0) / 1.0e9).
+
+remote_send(_Sink, I, N, Acked, _Limit) when I > N -> Acked;
+remote_send(Sink, I, N, Acked, Limit) ->
+    Sink ! I,
+    remote_send(Sink, I + 1, N, remote_wait(I, Acked, Limit), Limit).
+
+remote_wait(I, Acked, Limit) when I - Acked >= Limit -> receive {ack, A} -> remote_wait(I, A, Limit) end;
+remote_wait(_I, Acked, _Limit) -> Acked.
+
+remote_drain(Acked, Target) when Acked >= Target -> ok;
+remote_drain(_Acked, Target) -> receive {ack, A} -> remote_drain(A, Target) end.

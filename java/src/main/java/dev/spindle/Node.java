@@ -3,6 +3,8 @@ package dev.spindle;
 import dev.spindle.internal.nativebridge.JvmFlags;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.PlacementLog;
+import dev.spindle.internal.distribution.Distribution;
+import dev.spindle.internal.distribution.NodeIds;
 import dev.spindle.internal.runtime.Deadlines;
 import dev.spindle.internal.runtime.NodeRuntime;
 import dev.spindle.internal.runtime.SchedulerFigures;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Spindle node: one scheduler thread per CPU (by default), each pinned and with its own run
@@ -42,17 +43,30 @@ public final class Node implements AutoCloseable
     /** Default limit on live processes (plus inboxes). */
     public static final int DEFAULT_PROCESS_LIMIT = 1 << 22;
 
-    private static final AtomicInteger NEXT_ID = new AtomicInteger();
-
     private final int id;
     private final NodeConfig config;
     private final NodeRuntime runtime;
+    private final Distribution distribution; // null for a node without a name
 
     private Node(final NodeConfig config, final CpuPlan plan)
     {
-        this.id = NEXT_ID.getAndIncrement();
+        this.id = NodeIds.newLocal(); // JVM-wide: remote nodes' aliases come from the same ids
         this.config = config;
         this.runtime = new NodeRuntime(id, config, plan, DEFAULT_PROCESS_LIMIT);
+        Distribution d = null;
+        if (config.distribution() != null)
+        {
+            try
+            {
+                d = Distribution.start(runtime, id, config.distribution());
+            }
+            catch (final RuntimeException | Error e)
+            {
+                runtime.close(1_000_000_000L);
+                throw e;
+            }
+        }
+        this.distribution = d;
     }
 
     /**
@@ -499,6 +513,10 @@ public final class Node implements AutoCloseable
         {
             throw new IllegalStateException("node.close() called from inside one of its own processes; close it from another thread");
         }
+        if (distribution != null)
+        {
+            distribution.close(); // first: peers hear goodbye, and nothing arrives for a closing node
+        }
         return runtime.close(nanos);
     }
 
@@ -506,6 +524,96 @@ public final class Node implements AutoCloseable
     public boolean isClosed()
     {
         return runtime.isClosed();
+    }
+
+    // ---- distribution (docs/distribution.md) ----
+
+    private Distribution distribution(final String what)
+    {
+        if (distribution == null)
+        {
+            throw new IllegalStateException("node " + id + " has no name, so it cannot " + what + ": start it with NodeConfig.Builder.name(...)");
+        }
+        return distribution;
+    }
+
+    /** @return this node's name, or null for a node without one. */
+    public String name()
+    {
+        return distribution == null ? null : distribution.name();
+    }
+
+    /** @return the {@code host:port} other nodes reach this node at (the port chosen for port 0), or null without a name. */
+    public String address()
+    {
+        return distribution == null ? null : distribution.address();
+    }
+
+    /**
+     * Connects to another node (proving the shared cookie both ways) and waits until it is up.
+     * Not needed for nodes listed with {@link NodeConfig.Builder#peer}: they connect on first use.
+     *
+     * @param node    its name.
+     * @param address its {@code host:port}.
+     * @throws IllegalStateException when it cannot be reached within the connect timeout, or refuses (wrong cookie).
+     */
+    public void connect(final String node, final String address)
+    {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(address, "address");
+        NodeConfig.builder().peer(node, address); // checks the address
+        distribution("connect").connect(node, address);
+    }
+
+    /** @return the names of the nodes connected now (empty for a node without a name). */
+    public List<String> nodes()
+    {
+        return distribution == null ? List.of() : distribution.nodes();
+    }
+
+    /**
+     * Sends to a name registered on another node (or this one); dropped silently when nobody
+     * holds it there, as the BEAM does.
+     *
+     * @param to      node and name.
+     * @param message not null.
+     */
+    public void send(final RemoteName to, final Object message)
+    {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(message, "message");
+        distribution("send to " + to).send(to, message);
+    }
+
+    /**
+     * Asks another node who holds a name there (a round trip, at most the connect timeout).
+     *
+     * @param name node and name.
+     * @return the holder, or null when nobody holds it or the node did not answer.
+     */
+    public Pid whereis(final RemoteName name)
+    {
+        Objects.requireNonNull(name, "name");
+        final Distribution d = distribution("look up " + name);
+        final dev.spindle.internal.process.InboxHandle h = runtime.newInbox();
+        try
+        {
+            return d.whereis(h, name, config.distribution().connectTimeout().toNanos());
+        }
+        finally
+        {
+            runtime.closeInbox(h);
+        }
+    }
+
+    /**
+     * @param pid any pid.
+     * @return the name of the node it belongs to, or null for a node without a name.
+     */
+    public static String nameOf(final Pid pid)
+    {
+        Objects.requireNonNull(pid, "pid");
+        return NodeIds.name(pid.node());
     }
 
     /** @return the runtime behind this node (for the runtime's own tools and tests). */
@@ -517,7 +625,7 @@ public final class Node implements AutoCloseable
     @Override
     public String toString()
     {
-        return "Node[" + id + ", " + runtime.schedulerCount() + " schedulers" + (isClosed() ? ", closed" : "") + "]";
+        return "Node[" + id + (distribution == null ? "" : " '" + distribution.name() + "' at " + distribution.address()) + ", " + runtime.schedulerCount() + " schedulers" + (isClosed() ? ", closed" : "") + "]";
     }
 
     /**

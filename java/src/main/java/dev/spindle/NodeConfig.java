@@ -35,8 +35,11 @@ public final class NodeConfig
     private final MessageCheck messageCheck;
     private final List<Class<?>> messageCheckTrusted;
 
+    private final Distribution distribution;
+
     private NodeConfig(final Builder b)
     {
+        this.distribution = b.name == null ? null : new Distribution(b);
         this.messageCheck = b.messageCheck;
         this.messageCheckTrusted = b.messageCheckTrusted;
         this.timeSliceNanos = b.timeSliceNanos;
@@ -170,6 +173,18 @@ public final class NodeConfig
         return runQueues;
     }
 
+    /** @return the node's name, or null for a node that does not talk to other nodes. */
+    public String name()
+    {
+        return distribution == null ? null : distribution.name;
+    }
+
+    /** @return the distribution settings, or null for a node without a name. */
+    public Distribution distribution()
+    {
+        return distribution;
+    }
+
     @Override
     public String toString()
     {
@@ -177,7 +192,128 @@ public final class NodeConfig
             ", cpus=" + (cpus == null ? "auto" : Arrays.toString(cpus)) + ", bind=" + bind + ", cpuConflict=" + cpuConflict +
             ", compaction=" + compaction + ", idle=" + idleMode + ", reductions=" + reductions + ", runQueues=" + runQueues +
             (virtualThreads ? ", virtualThreads" : "") +
-            (messageCheck == MessageCheck.OFF ? "" : ", messageCheck=" + messageCheck) + "]";
+            (messageCheck == MessageCheck.OFF ? "" : ", messageCheck=" + messageCheck) +
+            (distribution == null ? "" : ", name=" + distribution.name + ", listen=" + distribution.listen) + "]";
+    }
+
+    /** What a sender does when the connection to another node cannot take its message now (Aeron back-pressure). */
+    public enum WhenFull
+    {
+        /**
+         * Wait until it can (the default): a process gives way to the others meanwhile, a plain
+         * thread parks; the wait ends when the message is taken or the connection goes down.
+         */
+        BLOCK,
+        /** Throw {@link RemoteSendException} at once; nothing of the message was sent. */
+        FAIL
+    }
+
+    /**
+     * How a named node talks to other nodes (docs/distribution.md): set through
+     * {@link NodeConfig.Builder#name(String)} and the builder methods after it.
+     */
+    public static final class Distribution
+    {
+        private final String name;
+        private final String listen;
+        private final byte[] cookie;
+        private final java.util.Map<String, String> peers;
+        private final long heartbeatIntervalNanos;
+        private final long heartbeatTimeoutNanos;
+        private final long connectTimeoutNanos;
+        private final WhenFull whenFull;
+        private final java.util.List<Class<?>> messageClasses;
+        private final String aeronDirectory;
+        private final IdleMode idle;
+        private final int termLength;
+
+        private Distribution(final Builder b)
+        {
+            this.name = b.name;
+            this.listen = b.listen;
+            this.cookie = b.cookie.clone();
+            this.peers = java.util.Map.copyOf(b.peers);
+            this.heartbeatIntervalNanos = b.heartbeatIntervalNanos;
+            this.heartbeatTimeoutNanos = b.heartbeatTimeoutNanos;
+            this.connectTimeoutNanos = b.connectTimeoutNanos;
+            this.whenFull = b.whenFull;
+            this.messageClasses = java.util.List.copyOf(b.messageClasses);
+            this.aeronDirectory = b.aeronDirectory;
+            this.idle = b.distributionIdle;
+            this.termLength = b.termLength;
+        }
+
+        /** @return the node's name. */
+        public String name()
+        {
+            return name;
+        }
+
+        /** @return the address it listens on, {@code host:port} (port 0: any free port). */
+        public String listen()
+        {
+            return listen;
+        }
+
+        /** @return a copy of the shared secret. */
+        public byte[] cookie()
+        {
+            return cookie.clone();
+        }
+
+        /** @return known addresses of other nodes, by name (connected on first use). */
+        public java.util.Map<String, String> peers()
+        {
+            return peers;
+        }
+
+        /** @return how often a heartbeat goes to each connected node. */
+        public java.time.Duration heartbeatInterval()
+        {
+            return java.time.Duration.ofNanos(heartbeatIntervalNanos);
+        }
+
+        /** @return how long a connection may stay silent before it is declared down. */
+        public java.time.Duration heartbeatTimeout()
+        {
+            return java.time.Duration.ofNanos(heartbeatTimeoutNanos);
+        }
+
+        /** @return how long a connection attempt (with its handshake) may take. */
+        public java.time.Duration connectTimeout()
+        {
+            return java.time.Duration.ofNanos(connectTimeoutNanos);
+        }
+
+        /** @return what a sender does when a connection cannot take a message now. */
+        public WhenFull whenFull()
+        {
+            return whenFull;
+        }
+
+        /** @return the application's message classes, registered with the serializer. */
+        public java.util.List<Class<?>> messageClasses()
+        {
+            return messageClasses;
+        }
+
+        /** @return the directory of an external Aeron media driver, or null for the embedded one. */
+        public String aeronDirectory()
+        {
+            return aeronDirectory;
+        }
+
+        /** @return what the distribution thread and the embedded driver's thread do when idle. */
+        public IdleMode idle()
+        {
+            return idle;
+        }
+
+        /** @return Aeron term buffer length of each connection (a message may take up to an eighth of it). */
+        public int termLength()
+        {
+            return termLength;
+        }
     }
 
     /**
@@ -202,6 +338,248 @@ public final class NodeConfig
         private CpuConflict cpuConflict = CpuConflict.FREE_CPUS;
         private MessageCheck messageCheck = MessageCheck.OFF;
         private List<Class<?>> messageCheckTrusted = List.of();
+        private String name;
+        private String listen = "127.0.0.1:0";
+        private byte[] cookie;
+        private final java.util.Map<String, String> peers = new java.util.LinkedHashMap<>();
+        private long heartbeatIntervalNanos = 1_000_000_000L;
+        private long heartbeatTimeoutNanos = 10_000_000_000L;
+        private long connectTimeoutNanos = 5_000_000_000L;
+        private WhenFull whenFull = WhenFull.BLOCK;
+        private final java.util.List<Class<?>> messageClasses = new java.util.ArrayList<>();
+        private String aeronDirectory;
+        private IdleMode distributionIdle = IdleMode.BACKOFF;
+        private int termLength = 16 << 20;
+
+        /**
+         * Names the node, which makes it a distributed node (docs/distribution.md): it listens for
+         * other nodes, its pids work on them, and it needs a {@link #cookie}. Needs Aeron and Apache
+         * Fory on the class path (optional dependencies of spindle-runtime).
+         *
+         * @param name letters, digits, '_', '-', '.' and '@'; 1..255 characters.
+         * @return this builder.
+         * @throws IllegalStateException when Aeron or Fory is missing from the class path (the message names the artifacts).
+         */
+        public Builder name(final String name)
+        {
+            if (name == null || name.isEmpty() || name.length() > 255 || !name.matches("[A-Za-z0-9_.@-]+"))
+            {
+                throw new IllegalArgumentException("a node name is 1..255 of letters, digits, '_', '-', '.', '@'; was " +
+                    (name == null ? "null" : "'" + name + "'"));
+            }
+            final java.util.List<String> missing = new java.util.ArrayList<>();
+            for (final String[] c : new String[][] {{"io.aeron.Aeron", "io.aeron:aeron-client"},
+                {"io.aeron.driver.MediaDriver", "io.aeron:aeron-driver"}, {"org.apache.fory.Fory", "org.apache.fory:fory-core"}})
+            {
+                try
+                {
+                    Class.forName(c[0], false, NodeConfig.class.getClassLoader());
+                }
+                catch (final ClassNotFoundException | LinkageError e)
+                {
+                    missing.add(c[1]);
+                }
+            }
+            if (!missing.isEmpty())
+            {
+                throw new IllegalStateException("a named node needs distribution's optional dependencies on the class path; missing: " +
+                    String.join(", ", missing) + " (add io.aeron:aeron-client and io.aeron:aeron-driver 1.51.0, " +
+                    "org.apache.fory:fory-core 0.14.0; docs/distribution.md)");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Where the node listens for other nodes (default {@code 127.0.0.1:0}: loopback, any free
+         * port; {@link Node#address()} tells the port chosen). Aeron UDP: not encrypted.
+         *
+         * @param address {@code host:port}.
+         * @return this builder.
+         */
+        public Builder listen(final String address)
+        {
+            parseAddress(address);
+            this.listen = address;
+            return this;
+        }
+
+        /**
+         * The shared secret: a node accepts only peers that prove they know it (challenge and
+         * response with HMAC-SHA256; it never crosses the wire).
+         *
+         * @param secret not empty.
+         * @return this builder.
+         */
+        public Builder cookie(final String secret)
+        {
+            if (secret == null || secret.isEmpty())
+            {
+                throw new IllegalArgumentException("a cookie must be a non-empty secret");
+            }
+            this.cookie = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * The address of another node, connected on first use (a send, link or monitor to one of
+         * its pids or names).
+         *
+         * @param name    its name.
+         * @param address its {@code host:port}.
+         * @return this builder.
+         */
+        public Builder peer(final String name, final String address)
+        {
+            if (name == null || name.isEmpty())
+            {
+                throw new IllegalArgumentException("a peer needs a name");
+            }
+            parseAddress(address);
+            peers.put(name, address);
+            return this;
+        }
+
+        /**
+         * Heartbeats: one to each connected node every {@code interval}; a node not heard from
+         * for {@code timeout} is down: its links and monitors fire with {@link Reason#NOCONNECTION}
+         * (defaults 1 s and 10 s).
+         *
+         * @param interval at least 1 ms.
+         * @param timeout  at least twice the interval.
+         * @return this builder.
+         */
+        public Builder heartbeat(final java.time.Duration interval, final java.time.Duration timeout)
+        {
+            if (interval == null || timeout == null || interval.toMillis() < 1 || timeout.compareTo(interval.multipliedBy(2)) < 0)
+            {
+                throw new IllegalArgumentException("heartbeat: interval >= 1 ms and timeout >= 2 x interval; got " + interval + ", " + timeout);
+            }
+            this.heartbeatIntervalNanos = interval.toNanos();
+            this.heartbeatTimeoutNanos = timeout.toNanos();
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection attempt with its handshake may take (default 5 s).
+         * @return this builder.
+         */
+        public Builder connectTimeout(final java.time.Duration timeout)
+        {
+            if (timeout == null || timeout.toMillis() < 1)
+            {
+                throw new IllegalArgumentException("connectTimeout must be at least 1 ms, was " + timeout);
+            }
+            this.connectTimeoutNanos = timeout.toNanos();
+            return this;
+        }
+
+        /**
+         * @param policy what a sender does when a connection cannot take its message now (default {@link WhenFull#BLOCK}).
+         * @return this builder.
+         */
+        public Builder sendWhenFull(final WhenFull policy)
+        {
+            if (policy == null)
+            {
+                throw new NullPointerException("sendWhenFull");
+            }
+            this.whenFull = policy;
+            return this;
+        }
+
+        /**
+         * Registers the application's message classes with the serializer (Apache Fory, which
+         * refuses unregistered classes, so a peer cannot make this node build arbitrary objects).
+         * Classes are known by name, so nodes may list them in any order. Pids, refs, reasons,
+         * Down, Exit, Call, NodeDown, RemoteName, strings, boxed numbers, arrays and the JDK's
+         * collections need no registration.
+         *
+         * @param classes record or plain classes (their fields' classes need registering too).
+         * @return this builder.
+         */
+        public Builder messageClasses(final Class<?>... classes)
+        {
+            for (final Class<?> c : classes)
+            {
+                messageClasses.add(java.util.Objects.requireNonNull(c, "message class"));
+            }
+            return this;
+        }
+
+        /**
+         * Uses an external Aeron media driver (started separately, e.g. {@code io.aeron.driver.MediaDriver})
+         * instead of the embedded one.
+         *
+         * @param directory the driver's Aeron directory.
+         * @return this builder.
+         */
+        public Builder aeronDirectory(final String directory)
+        {
+            if (directory == null || directory.isEmpty())
+            {
+                throw new IllegalArgumentException("aeronDirectory must name a directory");
+            }
+            this.aeronDirectory = directory;
+            return this;
+        }
+
+        /**
+         * What the distribution thread and the embedded driver's thread do when idle (default
+         * {@link IdleMode#BACKOFF}: spin, yield, then park up to 1 ms, so an idle node costs next
+         * to no CPU; {@link IdleMode#SPIN} burns a core for the lowest latency).
+         *
+         * @param mode the idle mode.
+         * @return this builder.
+         */
+        public Builder distributionIdle(final IdleMode mode)
+        {
+            if (mode == null)
+            {
+                throw new NullPointerException("distributionIdle");
+            }
+            this.distributionIdle = mode;
+            return this;
+        }
+
+        /**
+         * Aeron's term buffer length per connection and direction (default 16 MiB); the largest
+         * message is an eighth of it (2 MiB by default), larger ones are refused with
+         * {@link RemoteSendException}.
+         *
+         * @param bytes a power of two from 64 KiB to 1 GiB.
+         * @return this builder.
+         */
+        public Builder termLength(final int bytes)
+        {
+            if (bytes < (64 << 10) || bytes > (1 << 30) || Integer.bitCount(bytes) != 1)
+            {
+                throw new IllegalArgumentException("termLength must be a power of two from 64 KiB to 1 GiB, was " + bytes);
+            }
+            this.termLength = bytes;
+            return this;
+        }
+
+        private static void parseAddress(final String address)
+        {
+            final int colon = address == null ? -1 : address.lastIndexOf(':');
+            if (colon <= 0)
+            {
+                throw new IllegalArgumentException("an address is host:port, was " + address);
+            }
+            try
+            {
+                final int port = Integer.parseInt(address.substring(colon + 1));
+                if (port < 0 || port > 65535)
+                {
+                    throw new NumberFormatException();
+                }
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new IllegalArgumentException("an address is host:port with a port in 0..65535, was " + address);
+            }
+        }
 
         /**
          * The longest a process runs before giving way (default 500 us), checked every 32
@@ -475,6 +853,14 @@ public final class NodeConfig
         /** @return the configuration. */
         public NodeConfig build()
         {
+            if (name != null && cookie == null)
+            {
+                throw new IllegalArgumentException("node '" + name + "' has a name but no cookie: give NodeConfig.Builder.cookie(secret)");
+            }
+            if (name == null && (cookie != null || !peers.isEmpty()))
+            {
+                throw new IllegalArgumentException("cookie(...) and peer(...) need a node name: give NodeConfig.Builder.name(...)");
+            }
             if (cpus != null && !pinned)
             {
                 throw new IllegalArgumentException("cpus(...) given with pinned(false): an explicit CPU list pins");

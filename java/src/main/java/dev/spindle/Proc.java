@@ -1,5 +1,6 @@
 package dev.spindle;
 
+import dev.spindle.internal.distribution.Distribution;
 import dev.spindle.internal.runtime.Deadlines;
 import dev.spindle.internal.runtime.ProcessOps;
 
@@ -399,6 +400,84 @@ public final class Proc
     {
         Objects.requireNonNull(message, "message");
         ProcessOps.send(ProcessOps.self("send(name, message)"), name, message);
+    }
+
+    // ---- other nodes (docs/distribution.md) ----
+
+    /**
+     * Sends to a name registered on another node ({@code {Name, Node} ! Msg}); dropped silently
+     * when nobody holds it there, or the node cannot be reached.
+     *
+     * @param to      node and name.
+     * @param message not null.
+     * @throws IllegalStateException when this node has no name.
+     */
+    public static void send(final RemoteName to, final Object message)
+    {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(message, "message");
+        Distribution.of(ProcessOps.self("send(remoteName, message)")).send(to, message);
+    }
+
+    /**
+     * Asks another node who holds a name there: a round trip of at most the node's connect timeout,
+     * during which this process waits as in a receive (other messages stay).
+     *
+     * @param name node and name.
+     * @return the holder, or null when nobody holds it or the node did not answer.
+     */
+    public static Pid whereis(final RemoteName name)
+    {
+        Objects.requireNonNull(name, "name");
+        final Distribution d = Distribution.of(ProcessOps.self("whereis(remoteName)"));
+        return d.whereis(null, name, d.connectTimeoutNanos());
+    }
+
+    /**
+     * Calls a server registered on another node: {@link #whereis(RemoteName)}, then
+     * {@link #call(Pid, Object, Duration)}.
+     *
+     * @param name    node and name.
+     * @param request the request.
+     * @param timeout how long to wait for the reply.
+     * @return the reply.
+     * @throws CallFailedException with {@link Reason#NOPROC} when nobody holds the name.
+     */
+    public static Object call(final RemoteName name, final Object request, final Duration timeout)
+    {
+        final Pid server = whereis(name);
+        if (server == null)
+        {
+            throw new CallFailedException("no process registered as " + name, Reason.NOPROC);
+        }
+        return call(server, request, timeout);
+    }
+
+    /**
+     * Monitors a node (the BEAM's {@code monitor_node(Node, true)}): one {@link NodeDown} message
+     * when the connection to it goes down, at once if it cannot be reached. Each call adds one.
+     *
+     * @param node the node's name.
+     * @throws IllegalStateException when this node has no name.
+     */
+    public static void monitorNode(final String node)
+    {
+        Objects.requireNonNull(node, "node");
+        final var pc = ProcessOps.self("monitorNode(node)");
+        Distribution.of(pc).monitorNode(pc.process.pid, node);
+    }
+
+    /**
+     * Removes one monitor of a node made by {@link #monitorNode(String)}.
+     *
+     * @param node the node's name.
+     * @return whether one was active.
+     */
+    public static boolean demonitorNode(final String node)
+    {
+        Objects.requireNonNull(node, "node");
+        final var pc = ProcessOps.self("demonitorNode(node)");
+        return Distribution.of(pc).demonitorNode(pc.process.pid, node);
     }
 
     // ---- timers and references (docs/timers.md) ----

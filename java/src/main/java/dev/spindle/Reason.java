@@ -14,6 +14,12 @@ public final class Reason
     public static final Reason KILLED = new Reason("killed");
     /** The target process did not exist. */
     public static final Reason NOPROC = new Reason("noproc");
+    /**
+     * The process's node could not be reached: the connection to it was lost (heartbeat timeout,
+     * closed) or could not be made. Links and monitors across a lost connection fire with it
+     * (docs/distribution.md).
+     */
+    public static final Reason NOCONNECTION = new Reason("noconnection");
     /** An orderly shutdown by a supervisor. */
     public static final Reason SHUTDOWN = new Reason("shutdown");
 

@@ -31,7 +31,7 @@ class ArchitectureTest
 
     /** Internal packages from the bottom up: each may depend only on packages listed before it. */
     private static final List<String> LAYERS = List.of(
-        "nativebridge", "jfr", "messages", "mailbox", "timer", "preempt", "placement", "process", "runqueue", "signals", "scheduler", "runtime", "agent");
+        "nativebridge", "jfr", "messages", "mailbox", "timer", "preempt", "placement", "process", "runqueue", "signals", "scheduler", "runtime", "distribution", "agent");
 
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.spindle(?:\\.internal\\.(\\w+)|\\.agent)?\\.([A-Z]\\w*)");

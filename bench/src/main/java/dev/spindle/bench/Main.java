@@ -46,7 +46,7 @@ import java.util.Map;
 public final class Main
 {
     static final List<String> CASES = List.of("pingpong-same", "pingpong-cross", "ring", "skynet", "spawn", "fanin",
-        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "timers", "placement");
+        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "timers", "placement", "remote");
     static final List<String> PEERS = List.of("spindle", "spindle-javaq", "spindle-vt", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
 
     private Main()
@@ -134,7 +134,8 @@ public final class Main
     {
         return List.of(new PingPong(false), new PingPong(true), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
             Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
-            new Fairness(schedulers), new dev.spindle.bench.cases.Timers(schedulers), new dev.spindle.bench.cases.Placement(schedulers));
+            new Fairness(schedulers), new dev.spindle.bench.cases.Timers(schedulers), new dev.spindle.bench.cases.Placement(schedulers),
+            new dev.spindle.bench.cases.Remote());
     }
 
     static List<Peer> peers(final BenchOptions o)

@@ -111,6 +111,8 @@ public final class ErlangPeer implements Peer
             case "spawn" -> "spawn, [" + Spawn.count(scale) + "]";
             case "fanin" -> "fanin, [" + FanIn.SENDERS + ", " + FanIn.perSender(scale) + "]";
             case "counting" -> "counting, [" + Counting.increments(scale) + "]";
+            case "remote" -> "remote, [" + dev.spindle.bench.cases.Remote.rounds(scale) + ", " + dev.spindle.bench.cases.Remote.messages(scale) +
+                ", " + dev.spindle.bench.cases.Remote.WINDOW + ", " + dev.spindle.bench.cases.Remote.WINDOWS + "]";
             case "fairness" -> "fairness, [" + Fairness.rounds(scale) + ", " + ((Fairness)c).hogs() + ", " + Fairness.budgetNanos(scale) + "]";
             case "timers" -> "timers, [" + java.util.Arrays.toString(Timers.gapsMillis(scale)) + ", " + Timers.idleSamples(scale) + ", " +
                 Timers.loadSamples(scale, TimerProbes.Kind.RECEIVE) + ", " + Timers.loadSamples(scale, TimerProbes.Kind.CALL) + ", " +
@@ -125,6 +127,12 @@ public final class ErlangPeer implements Peer
         if (pinned)
         {
             cmd.addAll(List.of("+sbt", "db"));
+        }
+        if (c.name().equals("remote"))
+        {
+            // distribution on loopback only; epmd too (ERL_EPMD_ADDRESS below)
+            cmd.addAll(List.of("-sname", "spindle_bench_a", "-setcookie", "spindle" + System.nanoTime(),
+                "-kernel", "inet_dist_use_interface", "{127,0,0,1}"));
         }
         cmd.addAll(List.of("-pa", compiled().toString(), "-eval", "spindle_bench:run(" + call + "), halt()."));
         final String out = exec(cmd, scale.timeoutSeconds());
@@ -171,7 +179,9 @@ public final class ErlangPeer implements Peer
         final Path log = Files.createTempFile("spindle-erl", ".out");
         try
         {
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("ERL_EPMD_ADDRESS", "127.0.0.1");
+            final Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
             {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

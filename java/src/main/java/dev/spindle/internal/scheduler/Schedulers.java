@@ -353,7 +353,14 @@ public final class Schedulers implements MessageTimer.Delivery
     {
         if (to.node() != nodeId)
         {
-            throw new IllegalArgumentException("pid " + to + " belongs to node " + to.node() + ", not to this node (" + nodeId + ")");
+            final dev.spindle.internal.signals.Remote remote = signals.remote();
+            if (remote == null)
+            {
+                throw new IllegalArgumentException("pid " + to + " belongs to node " + to.node() + ", not to this node (" + nodeId +
+                    "), and this node has no name (NodeConfig.Builder.name) to reach other nodes");
+            }
+            remote.send(to, message);
+            return;
         }
         checkMessage(message);
         final ProcessHandle h = table.lookup(to);

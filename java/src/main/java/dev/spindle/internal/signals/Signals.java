@@ -42,6 +42,7 @@ public final class Signals
     private final Wakeup wakeup;
     private final Registry registry;
     private final AtomicLong refs = new AtomicLong();
+    private volatile Remote remote; // set once, when distribution starts; read on every foreign send
 
     /**
      * @param nodeId node id.
@@ -60,6 +61,22 @@ public final class Signals
     public Registry registry()
     {
         return registry;
+    }
+
+    /**
+     * Routes signals (and, through {@link #remote()}, messages) for pids of other nodes.
+     *
+     * @param remote the distribution layer, or null to stop routing.
+     */
+    public void setRemote(final Remote remote)
+    {
+        this.remote = remote;
+    }
+
+    /** @return where pids of other nodes are routed, or null when this node is not distributed. */
+    public Remote remote()
+    {
+        return remote;
     }
 
     /** @return a new reference, unique in this node. */
@@ -81,6 +98,12 @@ public final class Signals
      */
     public void send(final Pid to, final Signal signal)
     {
+        final Remote r;
+        if (to.node() != nodeId && (r = remote) != null)
+        {
+            r.signal(to, signal);
+            return;
+        }
         final ProcessHandle h = live(to);
         boolean delivered = false;
         if (h != null)
@@ -403,8 +426,8 @@ public final class Signals
 
     /**
      * Ties a sendAfter timer to its target pid, so that the target's exit cancels it (the BEAM
-     * cancels timers aimed at a pid that dies). A dead or foreign target gets the timer cancelled
-     * at once: it could only be dropped when it fired. Inboxes keep their timers to the deadline.
+     * cancels timers aimed at a pid that dies). A dead target, or a foreign one on a node without
+     * distribution, gets the timer cancelled at once: it could only be dropped when it fired. Inboxes keep their timers to the deadline.
      *
      * @param target the timer's target.
      * @param timer  the timer, already in a heap.
@@ -412,9 +435,9 @@ public final class Signals
     public void trackTimer(final Pid target, final Timer timer)
     {
         final ProcessHandle h = live(target);
-        if (h != null && h.isInbox())
+        if ((h != null && h.isInbox()) || (target.node() != nodeId && remote != null))
         {
-            return;
+            return; // inboxes keep their timers; a remote target's node decides when it fires
         }
         if (h != null)
         {
