@@ -69,6 +69,37 @@ public final class PingPong implements Case
     Result measure(final Actors actors, final Scale scale, final int rounds, final int hogCount, final long budgetNanos)
         throws Exception
     {
+        return measure(actors, java.util.concurrent.TimeUnit.SECONDS.toNanos(scale.timeoutSeconds()), 0, rounds, hogCount, budgetNanos);
+    }
+
+    /** The ping-pong did not complete a single round trip within its bound: the runtime starved it. */
+    static final class Starved extends java.util.concurrent.TimeoutException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Starved(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * As {@link #measure(Actors, Scale, int, int, long)}, with the bounds on the wait in nanoseconds.
+     *
+     * @param actors       the peer.
+     * @param timeoutNanos how long to wait for the ping-pong to finish before giving up (TimeoutException).
+     * @param starvedNanos when positive: give up with {@link Starved} if the first round trip has not
+     *                     come back within this long (a runtime that never lets the pair run fails fast).
+     * @param rounds       measured round trips.
+     * @param hogCount     cooperative CPU-bound actors running meanwhile, 0 for none.
+     * @param budgetNanos  stop measuring after this long even if fewer rounds were done.
+     * @return as the other overload.
+     * @throws Exception on timeout.
+     */
+    Result measure(final Actors actors, final long timeoutNanos, final long starvedNanos, final int rounds, final int hogCount,
+        final long budgetNanos) throws Exception
+    {
+        final CountDownLatch first = new CountDownLatch(starvedNanos > 0 ? 1 : 0);
         final long deadline = budgetNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + budgetNanos;
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         final CountDownLatch done = new CountDownLatch(1);
@@ -100,6 +131,7 @@ public final class PingPong implements Case
             public boolean onMessage(final Actors.Ref self, final Object msg)
             {
                 final long now = System.nanoTime();
+                first.countDown(); // one volatile read once it is open
                 if (left-- <= rounds)
                 {
                     histogram.recordValue(now - sent);
@@ -117,7 +149,11 @@ public final class PingPong implements Case
         }, crossCore ? 0 : -1);
         try
         {
-            Waits.await(done, scale, name());
+            if (starvedNanos > 0 && !first.await(starvedNanos, java.util.concurrent.TimeUnit.NANOSECONDS))
+            {
+                throw new Starved(name() + ": no round trip within " + starvedNanos / 1_000_000 + " ms");
+            }
+            Waits.await(done, timeoutNanos, name());
         }
         finally
         {
