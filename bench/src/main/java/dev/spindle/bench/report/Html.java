@@ -264,7 +264,7 @@ final class Html
 
     private static boolean isFailure(final String note)
     {
-        return note != null && (note.startsWith("timeout") || note.startsWith("error") || note.contains("lost") || note.contains("early") ||
+        return note != null && (note.startsWith("timeout") || note.startsWith("starved") || note.startsWith("error") || note.contains("lost") || note.contains("early") ||
             note.contains("failed"));
     }
 
@@ -277,9 +277,10 @@ final class Html
         }
         sb.append("<h2>Fairness: ping-pong beside CPU hogs</h2><p class=\"note\">Round trip of a ping-pong pair without and with ")
             .append("2 x schedulers hogs; <b>lower is better</b>. fairness: the hogs give way every 20 us; fairness-hogs: plain ")
-            .append("loops that never call the runtime, so only a preempting runtime lets the ping-pong through (starved: it did not ")
-            .append("finish within the bound). The hogs' CPU share: their work during the loaded half relative to one loop alone ")
-            .append("per scheduler; a low p99 bought by starving the hogs shows as a low share.</p>");
+            .append("loops that never call the runtime, so only a preempting runtime lets the ping-pong through (starved: not one ")
+            .append("round trip within the bound). The hogs' CPU share: their iterations during the loaded half over what one loop ")
+            .append("does alone in the CPU time the runtime's process used meanwhile; a low p99 bought by starving the hogs shows ")
+            .append("as a low share.</p>");
         sb.append("<table><tr><th class=\"l\">case</th><th class=\"l\">runtime</th>");
         FairnessLines.HEADERS.forEach(x -> sb.append("<th>").append(h(x)).append("</th>"));
         sb.append("</tr>");

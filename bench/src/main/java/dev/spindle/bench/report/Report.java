@@ -203,7 +203,8 @@ public final class Report
         }
         out.println();
         out.println("Ping-pong round trip without and with hogs (fairness: they yield every 20 us; fairness-hogs: plain loops " +
-            "that never call the runtime). Lower is better; the hogs' CPU share: higher is fairer.");
+            "that never call the runtime; starved: not one round trip within the bound). Lower is better. The hogs' CPU share " +
+            "(of the CPU time the runtime's process got meanwhile): higher is fairer.");
         printAligned(out, table, 2);
         final String goal = FairnessLines.goal(this);
         if (goal != null)
