@@ -135,7 +135,7 @@ public final class FairnessHogs implements Case
         final long budget = budgetNanos(scale);
         final Result calm = pp.measure(actors, scale, rounds(scale), 0, budget); // the case's own timeout: nothing to starve it
         final long bound = budget + graceNanos(scale);
-        final Hogs hogs = new Hogs(actors, loop, hogs());
+        final Hogs hogs = new Hogs(loop, hogs());
         Result loaded = null;
         String failed = null;
         final long window;
@@ -143,6 +143,7 @@ public final class FairnessHogs implements Case
         final long done;
         try
         {
+            hogs.start(actors);
             // Measure once at least one hog per scheduler runs (all of them do where the runtime preempts).
             hogs.awaitStarted(Math.min(schedulers, hogs()), TimeUnit.SECONDS.toNanos(1));
             final long i0 = hogs.iterations();
@@ -240,14 +241,21 @@ public final class FairnessHogs implements Case
         private final AtomicInteger started = new AtomicInteger();
         private final CountDownLatch finished;
 
-        Hogs(final Actors actors, final Class<? extends Loop> type, final int count) throws ReflectiveOperationException
+        Hogs(final Class<? extends Loop> type, final int count) throws ReflectiveOperationException
         {
             loops = new Loop[count];
             finished = new CountDownLatch(count);
             for (int i = 0; i < count; i++)
             {
-                final Loop loop = type.getConstructor().newInstance();
-                loops[i] = loop;
+                loops[i] = type.getConstructor().newInstance();
+            }
+        }
+
+        /** Spawns an actor per loop (the caller stops them all, whether or not every spawn succeeded). */
+        void start(final Actors actors)
+        {
+            for (final Loop loop : loops)
+            {
                 final Actors.Ref hog = actors.spawn((self, msg) ->
                 {
                     started.incrementAndGet();

@@ -103,6 +103,9 @@ public final class PingPong implements Case
         final long deadline = budgetNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + budgetNanos;
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         final CountDownLatch done = new CountDownLatch(1);
+        // Set when the wait gives up: a pinger that runs only later (a starved one, once the hogs
+        // stop) then ends at once instead of sending into a runtime that may be closing.
+        final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
         final int[] where = {-1, -1};
         final long started = System.nanoTime();
         final Hogs running = new Hogs(actors, hogCount);
@@ -122,6 +125,10 @@ public final class PingPong implements Case
             @Override
             public void onStart(final Actors.Ref self)
             {
+                if (abandoned.get())
+                {
+                    return; // waits for a message that never comes, as an idle ponger does
+                }
                 ponger = crossCore ? crossPonger : actors.spawn(pong, -1);
                 sent = System.nanoTime();
                 actors.tell(ponger, self);
@@ -132,6 +139,10 @@ public final class PingPong implements Case
             {
                 final long now = System.nanoTime();
                 first.countDown(); // one volatile read once it is open
+                if (abandoned.get())
+                {
+                    return false;
+                }
                 if (left-- <= rounds)
                 {
                     histogram.recordValue(now - sent);
@@ -154,6 +165,11 @@ public final class PingPong implements Case
                 throw new Starved(name() + ": no round trip within " + starvedNanos / 1_000_000 + " ms");
             }
             Waits.await(done, timeoutNanos, name());
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            abandoned.set(true);
+            throw ex;
         }
         finally
         {
