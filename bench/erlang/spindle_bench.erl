@@ -8,6 +8,7 @@ run(Case, Args) ->
     Line = case {Case, Args} of
         {pingpong_same, [Rounds]} -> pingpong(Rounds);
         {fairness, [Rounds, Hogs, BudgetNs]} -> fairness(Rounds, Hogs, BudgetNs);
+        {fairness_hogs, [Rounds, Hogs, BudgetNs, CalibNs]} -> fairness_hogs(Rounds, Hogs, BudgetNs, CalibNs);
         {ring, [N, Hops]} -> ring(N, Hops);
         {threadring, [N, Hops]} -> ring(N, Hops);
         {skynet, [Leaves]} -> skynet(Leaves);
@@ -49,12 +50,12 @@ pingpong_stats(Rounds, BudgetNs) ->
 %% fairness: ping-pong p99 while Hogs CPU-bound processes run, each yielding every ~20 us
 %% (the BEAM would preempt them anyway after 4000 reductions)
 fairness(Rounds, Hogs, BudgetNs) ->
-    {_, CalmP99, _} = pingpong_stats(Rounds, BudgetNs),
+    {CalmMedian, CalmP99, _} = pingpong_stats(Rounds, BudgetNs),
     Hs = [spawn(fun hog/0) || _ <- lists:seq(1, Hogs)],
     {Median, P99, P999} = pingpong_stats(Rounds, BudgetNs),
     [exit(H, kill) || H <- Hs],
-    io_lib:format("~p median_ns=~p p999_ns=~p rounds=~p p99_without_ns=~p ratio_with_over_without=~.2f~s",
-                  [P99, Median, P999, get(rounds), CalmP99, P99 / max(1, CalmP99), get(curve)]).
+    io_lib:format("~p median_ns=~p p999_ns=~p rounds=~p median_without_ns=~p p99_without_ns=~p ratio_with_over_without=~.2f~s",
+                  [P99, Median, P999, get(rounds), CalmMedian, CalmP99, P99 / max(1, CalmP99), get(curve)]).
 
 hog() ->
     spin(now_ns() + 20000),
@@ -66,6 +67,53 @@ spin(Until) ->
         true -> spin(Until);
         false -> ok
     end.
+
+%% fairness-hogs: the same ping-pong while Hogs processes run a plain arithmetic loop that never
+%% yields or receives (the BEAM preempts them by reductions). The hogs' CPU share: their
+%% iterations during the loaded ping-pong over what one such loop does alone (calibrated first)
+%% in the CPU time the VM used meanwhile (statistics(runtime): all threads, ms). The plan of
+%% FairnessHogs.java.
+-define(HOG_BATCH, 4096).
+
+fairness_hogs(Rounds, Hogs, BudgetNs, CalibNs) ->
+    PerNs = hog_rate(CalibNs),
+    {CalmMedian, CalmP99, _} = pingpong_stats(Rounds, BudgetNs),
+    CalmRounds = get(rounds),
+    C = counters:new(1, [write_concurrency]),
+    Hs = [spawn(fun() -> hog_loop(C, I, ?HOG_BATCH) end) || I <- lists:seq(1, Hogs)],
+    I0 = counters:get(C, 1),
+    {Cpu0, _} = statistics(runtime),
+    T0 = now_ns(),
+    {Median, P99, P999} = pingpong_stats(Rounds, BudgetNs),
+    T1 = now_ns(),
+    {Cpu1, _} = statistics(runtime),
+    I1 = counters:get(C, 1),
+    [exit(H, kill) || H <- Hs],
+    CpuNs = max(1, Cpu1 - Cpu0) * 1000000,
+    io_lib:format("~p p99_ns=~p median_ns=~p p999_ns=~p rounds=~p median_without_ns=~p p99_without_ns=~p rounds_without=~p "
+                  "ratio_with_over_without=~.2f hog_cpu_share=~.4f process_cpu_per_core=~.4f hog_iterations_per_cpu_us_alone=~.2f "
+                  "window_ms=~.1f hogs=~p hogs_not_stopped=0~s",
+                  [P99, P99, Median, P999, get(rounds), CalmMedian, CalmP99, CalmRounds, P99 / max(1, CalmP99),
+                   (I1 - I0) / (PerNs * CpuNs), CpuNs / ((T1 - T0) * erlang:system_info(schedulers_online)),
+                   PerNs * 1000, (T1 - T0) / 1.0e6, Hogs, get(curve)]).
+
+%% iterations per ns of CPU time of one hog_loop alone (after a third as long of warm-up); the VM's
+%% other threads are idle meanwhile (an idle scheduler spins briefly, then sleeps)
+hog_rate(Ns) ->
+    C = counters:new(1, []),
+    H = spawn(fun() -> hog_loop(C, 1, ?HOG_BATCH) end),
+    receive after Ns div 3000000 -> ok end,
+    {Cpu0, _} = statistics(runtime),
+    I0 = counters:get(C, 1),
+    receive after Ns div 1000000 -> ok end,
+    I1 = counters:get(C, 1),
+    {Cpu1, _} = statistics(runtime),
+    exit(H, kill),
+    max(1, I1 - I0) / (max(1, Cpu1 - Cpu0) * 1000000).
+
+%% a tight recursive loop of small-integer arithmetic (24 x 31 bits: never a bignum), its progress counted every ?HOG_BATCH iterations
+hog_loop(C, X, 0) -> counters:add(C, 1, ?HOG_BATCH), hog_loop(C, X, ?HOG_BATCH);
+hog_loop(C, X, K) -> hog_loop(C, (X * 1103515245 + 12345) band 16#FFFFFF, K - 1).
 
 rts(_, 0, _, Acc) -> Acc;
 rts(Pong, K, Deadline, Acc) ->

@@ -11,6 +11,7 @@ import dev.spindle.bench.cases.Case;
 import dev.spindle.bench.cases.Chameneos;
 import dev.spindle.bench.cases.Counting;
 import dev.spindle.bench.cases.Fairness;
+import dev.spindle.bench.cases.FairnessHogs;
 import dev.spindle.bench.cases.FanIn;
 import dev.spindle.bench.cases.ForkJoin;
 import dev.spindle.bench.cases.PingPong;
@@ -46,8 +47,8 @@ import java.util.Map;
 public final class Main
 {
     static final List<String> CASES = List.of("pingpong-same", "pingpong-cross", "ring", "skynet", "spawn", "fanin",
-        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "timers", "placement", "remote");
-    static final List<String> PEERS = List.of("spindle", "spindle-javaq", "spindle-vt", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
+        "threadring", "counting", "chameneos", "big", "forkjoin-create", "forkjoin-throughput", "fairness", "fairness-hogs", "timers", "placement", "remote");
+    static final List<String> PEERS = List.of("spindle", "spindle-preempt", "spindle-javaq", "spindle-vt", "vthreads", "pekko", "pekko-affinity", "limit", "erlang");
 
     private Main()
     {
@@ -134,7 +135,7 @@ public final class Main
     {
         return List.of(new PingPong(false), new PingPong(true), Ring.beamRing(), new Skynet(), new Spawn(), new FanIn(),
             Ring.threadRing(), new Counting(), new Chameneos(), new Big(), new ForkJoin(false), new ForkJoin(true),
-            new Fairness(schedulers), new dev.spindle.bench.cases.Timers(schedulers), new dev.spindle.bench.cases.Placement(schedulers),
+            new Fairness(schedulers), new FairnessHogs(schedulers), new dev.spindle.bench.cases.Timers(schedulers), new dev.spindle.bench.cases.Placement(schedulers),
             new dev.spindle.bench.cases.Remote());
     }
 
@@ -144,6 +145,9 @@ public final class Main
         return List.of(
             new ActorsPeer("spindle", "Spindle, native run queues, schedulers pinned to --cpus",
                 () -> new SpindleActors("spindle", RunQueues.NATIVE, o.cpus, n, o.idle)),
+            new ActorsPeer("spindle-preempt", "Spindle as the spindle peer, the fairness-hogs loops rewritten as the preemption agent " +
+                "does (that case only)",
+                () -> new SpindleActors("spindle-preempt", RunQueues.NATIVE, o.cpus, n, o.idle, false, true), java.util.Set.of("fairness-hogs")),
             new ActorsPeer("spindle-javaq", "Spindle with the pure-Java run queues (what the native side buys)",
                 () -> new SpindleActors("spindle-javaq", RunQueues.JAVA, o.cpus, n, o.idle)),
             new ActorsPeer("spindle-vt", "Spindle, every process a virtual thread on its schedulers (ordinary Java semantics inside)",
@@ -243,7 +247,7 @@ public final class Main
                     rows.add(new Row(c.name(), c.unit(), c.lowerIsBetter(), p.name(), r, secs));
                     err.printf("[%d/%d] %-20s %-15s %s (%.1f s)%n", done, total, c.name(), p.name(),
                         r.ok() ? String.format("%.2f %s", r.value(), c.unit()) : r.note(), secs);
-                    if (p instanceof ActorsPeer ap && ap.actors() instanceof SpindleActors sa && p.name().equals("spindle"))
+                    if (p.name().equals("spindle") && p instanceof ActorsPeer ap && ap.actors() instanceof SpindleActors sa)
                     {
                         machine.put("spindle scheduler CPUs (requested -> observed)", placement(sa.node()));
                     }
@@ -259,6 +263,7 @@ public final class Main
         out.println();
         report.printTable(out);
         report.printTimers(out);
+        report.printFairness(out);
         for (final String alarm : report.timerAlarms())
         {
             out.println(alarm);

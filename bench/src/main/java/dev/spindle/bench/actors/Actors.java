@@ -41,6 +41,15 @@ public interface Actors extends AutoCloseable
         return false;
     }
 
+    /**
+     * @return whether plain CPU loops should run rewritten by Spindle's preemption agent (the
+     *         fairness-hogs case's {@code spindle-preempt} peer); false: as compiled.
+     */
+    default boolean rewritesLoops()
+    {
+        return false;
+    }
+
     /** @return the scheduler the calling actor runs on, or -1 where the runtime does not say. */
     default int schedulerOfCaller()
     {

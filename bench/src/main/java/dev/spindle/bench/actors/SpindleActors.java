@@ -26,6 +26,7 @@ public final class SpindleActors implements Actors, TimerProbes
     private final int schedulers;
     private final IdleMode idle;
     private final boolean virtualThreads;
+    private final boolean rewritesLoops;
     private final Node node;
 
     /**
@@ -51,7 +52,23 @@ public final class SpindleActors implements Actors, TimerProbes
     public SpindleActors(final String name, final RunQueues kind, final int[] cpus, final int schedulers, final IdleMode idle,
                          final boolean virtualThreads)
     {
+        this(name, kind, cpus, schedulers, idle, virtualThreads, false);
+    }
+
+    /**
+     * @param name           peer name.
+     * @param kind           run queues.
+     * @param cpus           CPUs to pin schedulers to, or null for unpinned with {@code schedulers}.
+     * @param schedulers     scheduler count when unpinned.
+     * @param idle           idle strategy.
+     * @param virtualThreads every process a virtual thread (NodeConfig.virtualThreads).
+     * @param rewritesLoops  run the fairness-hogs case's plain loops as the preemption agent rewrites them.
+     */
+    public SpindleActors(final String name, final RunQueues kind, final int[] cpus, final int schedulers, final IdleMode idle,
+                         final boolean virtualThreads, final boolean rewritesLoops)
+    {
         this.name = name;
+        this.rewritesLoops = rewritesLoops;
         this.virtualThreads = virtualThreads;
         this.kind = kind;
         this.cpus = cpus;
@@ -76,7 +93,7 @@ public final class SpindleActors implements Actors, TimerProbes
      */
     public SpindleActors withIdle(final String name, final IdleMode mode)
     {
-        return new SpindleActors(name, kind, cpus, schedulers, mode, virtualThreads);
+        return new SpindleActors(name, kind, cpus, schedulers, mode, virtualThreads, rewritesLoops);
     }
 
     /** @return the idle strategy of this node. */
@@ -129,6 +146,12 @@ public final class SpindleActors implements Actors, TimerProbes
     {
         Proc.yield();
         return true;
+    }
+
+    @Override
+    public boolean rewritesLoops()
+    {
+        return rewritesLoops;
     }
 
     @Override

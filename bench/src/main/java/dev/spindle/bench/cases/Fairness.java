@@ -76,6 +76,7 @@ public final class Fairness implements Case
         // Share of the schedulers' time the hogs actually got: a low p99 means nothing if the
         // runtime simply starved the hogs.
         r.extra().put("hog_cpu_share", loaded.extra().get("hog_slices") * 20_000 / (loaded.extra().get("hog_window_ns") * schedulers));
+        r.extra().put("median_without_ns", calm.value());
         r.extra().put("p99_without_ns", calm.extra().get("p99_ns"));
         r.extra().put("ratio_with_over_without", p99 / Math.max(1, calm.extra().get("p99_ns")));
         return r;

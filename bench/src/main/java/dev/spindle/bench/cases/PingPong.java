@@ -69,9 +69,43 @@ public final class PingPong implements Case
     Result measure(final Actors actors, final Scale scale, final int rounds, final int hogCount, final long budgetNanos)
         throws Exception
     {
+        return measure(actors, java.util.concurrent.TimeUnit.SECONDS.toNanos(scale.timeoutSeconds()), 0, rounds, hogCount, budgetNanos);
+    }
+
+    /** The ping-pong did not complete a single round trip within its bound: the runtime starved it. */
+    static final class Starved extends java.util.concurrent.TimeoutException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Starved(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * As {@link #measure(Actors, Scale, int, int, long)}, with the bounds on the wait in nanoseconds.
+     *
+     * @param actors       the peer.
+     * @param timeoutNanos how long to wait for the ping-pong to finish before giving up (TimeoutException).
+     * @param starvedNanos when positive: give up with {@link Starved} if the first round trip has not
+     *                     come back within this long (a runtime that never lets the pair run fails fast).
+     * @param rounds       measured round trips.
+     * @param hogCount     cooperative CPU-bound actors running meanwhile, 0 for none.
+     * @param budgetNanos  stop measuring after this long even if fewer rounds were done.
+     * @return as the other overload.
+     * @throws Exception on timeout.
+     */
+    Result measure(final Actors actors, final long timeoutNanos, final long starvedNanos, final int rounds, final int hogCount,
+        final long budgetNanos) throws Exception
+    {
+        final CountDownLatch first = new CountDownLatch(starvedNanos > 0 ? 1 : 0);
         final long deadline = budgetNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + budgetNanos;
         final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         final CountDownLatch done = new CountDownLatch(1);
+        // Set when the wait gives up: a pinger that runs only later (a starved one, once the hogs
+        // stop) then ends at once instead of sending into a runtime that may be closing.
+        final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
         final int[] where = {-1, -1};
         final long started = System.nanoTime();
         final Hogs running = new Hogs(actors, hogCount);
@@ -91,6 +125,10 @@ public final class PingPong implements Case
             @Override
             public void onStart(final Actors.Ref self)
             {
+                if (abandoned.get())
+                {
+                    return; // waits for a message that never comes, as an idle ponger does
+                }
                 ponger = crossCore ? crossPonger : actors.spawn(pong, -1);
                 sent = System.nanoTime();
                 actors.tell(ponger, self);
@@ -100,6 +138,11 @@ public final class PingPong implements Case
             public boolean onMessage(final Actors.Ref self, final Object msg)
             {
                 final long now = System.nanoTime();
+                first.countDown(); // one volatile read once it is open
+                if (abandoned.get())
+                {
+                    return false;
+                }
                 if (left-- <= rounds)
                 {
                     histogram.recordValue(now - sent);
@@ -117,7 +160,16 @@ public final class PingPong implements Case
         }, crossCore ? 0 : -1);
         try
         {
-            Waits.await(done, scale, name());
+            if (starvedNanos > 0 && !first.await(starvedNanos, java.util.concurrent.TimeUnit.NANOSECONDS))
+            {
+                throw new Starved(name() + ": no round trip within " + starvedNanos / 1_000_000 + " ms");
+            }
+            Waits.await(done, timeoutNanos, name());
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            abandoned.set(true);
+            throw ex;
         }
         finally
         {

@@ -19,6 +19,14 @@ final class Waits
         }
     }
 
+    static void await(final CountDownLatch latch, final long timeoutNanos, final String what) throws Exception
+    {
+        if (!latch.await(timeoutNanos, TimeUnit.NANOSECONDS))
+        {
+            throw new TimeoutException(what + " did not finish within " + timeoutNanos / 1_000_000 + " ms");
+        }
+    }
+
     /** @return heap bytes in use after System.gc(), as MemoryMXBean reports them (lowest of three tries). */
     static long heapUsedAfterGc()
     {

@@ -13,6 +13,7 @@ public final class ActorsPeer implements Peer
     private final String name;
     private final String description;
     private final Supplier<Actors> factory;
+    private final java.util.Set<String> only;
     private Actors actors;
 
     /**
@@ -22,9 +23,21 @@ public final class ActorsPeer implements Peer
      */
     public ActorsPeer(final String name, final String description, final Supplier<Actors> factory)
     {
+        this(name, description, factory, null);
+    }
+
+    /**
+     * @param name        peer name.
+     * @param description one line.
+     * @param factory     starts the runtime (lazily, once).
+     * @param only        the cases it runs (the others are n/a and do not start the runtime), or null for all.
+     */
+    public ActorsPeer(final String name, final String description, final Supplier<Actors> factory, final java.util.Set<String> only)
+    {
         this.name = name;
         this.description = description;
         this.factory = factory;
+        this.only = only;
     }
 
     @Override
@@ -58,6 +71,10 @@ public final class ActorsPeer implements Peer
     @Override
     public Result run(final Case c, final Scale scale) throws Exception
     {
+        if (only != null && !only.contains(c.name()))
+        {
+            return Result.none("n/a");
+        }
         return c.run(actors(), scale);
     }
 

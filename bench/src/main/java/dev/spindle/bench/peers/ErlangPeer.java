@@ -3,6 +3,7 @@ package dev.spindle.bench.peers;
 import dev.spindle.bench.cases.Case;
 import dev.spindle.bench.cases.Counting;
 import dev.spindle.bench.cases.Fairness;
+import dev.spindle.bench.cases.FairnessHogs;
 import dev.spindle.bench.cases.FanIn;
 import dev.spindle.bench.cases.PingPong;
 import dev.spindle.bench.cases.Ring;
@@ -114,6 +115,8 @@ public final class ErlangPeer implements Peer
             case "remote" -> "remote, [" + dev.spindle.bench.cases.Remote.rounds(scale) + ", " + dev.spindle.bench.cases.Remote.messages(scale) +
                 ", " + dev.spindle.bench.cases.Remote.WINDOW + ", " + dev.spindle.bench.cases.Remote.WINDOWS + "]";
             case "fairness" -> "fairness, [" + Fairness.rounds(scale) + ", " + ((Fairness)c).hogs() + ", " + Fairness.budgetNanos(scale) + "]";
+            case "fairness-hogs" -> "fairness_hogs, [" + FairnessHogs.rounds(scale) + ", " + ((FairnessHogs)c).hogs() + ", " +
+                FairnessHogs.budgetNanos(scale) + ", " + FairnessHogs.calibrationNanos(scale) + "]";
             case "timers" -> "timers, [" + java.util.Arrays.toString(Timers.gapsMillis(scale)) + ", " + Timers.idleSamples(scale) + ", " +
                 Timers.loadSamples(scale, TimerProbes.Kind.RECEIVE) + ", " + Timers.loadSamples(scale, TimerProbes.Kind.CALL) + ", " +
                 ((Timers)c).yielders() + ", " + Timers.lostAfterMillis(scale) + ", " + Timers.budgetMillis(scale) + "]";

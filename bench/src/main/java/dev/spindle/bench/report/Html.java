@@ -29,6 +29,7 @@ final class Html
     private static final Map<String, String> COLORS = Map.ofEntries(
         Map.entry("spindle", "#d62728"), Map.entry("spindle-backoff", "#d62728"), Map.entry("spindle-spin", "#8c1515"),
         Map.entry("spindle-park", "#f4858e"), Map.entry("spindle-javaq", "#ff7f0e"), Map.entry("spindle-vt", "#e377c2"),
+        Map.entry("spindle-preempt", "#c2185b"),
         Map.entry("vthreads", "#1f77b4"),
         Map.entry("pekko", "#2ca02c"), Map.entry("pekko-affinity", "#98c379"), Map.entry("limit", "#7f7f7f"),
         Map.entry("erlang", "#9467bd"));
@@ -114,13 +115,14 @@ final class Html
         }
         results(report, sb);
         timers(report, sb, charts);
+        fairness(report, sb);
         sb.append("<h2>Charts</h2><p class=\"note\">One colour per runtime on every chart:</p><div class=\"key\">");
         for (final String p : runtimes(report))
         {
             sb.append("<span><span class=\"sw\" style=\"background:").append(color(p)).append("\"></span>").append(h(p)).append("</span>");
         }
         sb.append("</div><div class=\"grid\">");
-        for (final String c : List.of("pingpong-same", "pingpong-cross", "fairness"))
+        for (final String c : List.of("pingpong-same", "pingpong-cross", "fairness", "fairness-hogs"))
         {
             percentiles(report, c, sb, charts);
         }
@@ -262,8 +264,44 @@ final class Html
 
     private static boolean isFailure(final String note)
     {
-        return note != null && (note.startsWith("timeout") || note.startsWith("error") || note.contains("lost") || note.contains("early") ||
+        return note != null && (note.startsWith("timeout") || note.startsWith("starved") || note.startsWith("error") || note.contains("lost") || note.contains("early") ||
             note.contains("failed"));
+    }
+
+    private static void fairness(final Report report, final StringBuilder sb)
+    {
+        final List<FairnessLines.Line> lines = FairnessLines.of(report);
+        if (lines.isEmpty())
+        {
+            return;
+        }
+        sb.append("<h2>Fairness: ping-pong beside CPU hogs</h2><p class=\"note\">Round trip of a ping-pong pair without and with ")
+            .append("2 x schedulers hogs; <b>lower is better</b>. fairness: the hogs give way every 20 us; fairness-hogs: plain ")
+            .append("loops that never call the runtime, so only a preempting runtime lets the ping-pong through (starved: not one ")
+            .append("round trip within the bound). The hogs' CPU share: their iterations during the loaded half over what one loop ")
+            .append("does alone in the CPU time the runtime's process used meanwhile; a low p99 bought by starving the hogs shows ")
+            .append("as a low share.</p>");
+        sb.append("<table><tr><th class=\"l\">case</th><th class=\"l\">runtime</th>");
+        FairnessLines.HEADERS.forEach(x -> sb.append("<th>").append(h(x)).append("</th>"));
+        sb.append("</tr>");
+        for (final FairnessLines.Line l : lines)
+        {
+            sb.append("<tr><td class=\"l\">").append(h(l.caseName())).append("</td><td class=\"l\"><span class=\"sw\" style=\"background:")
+                .append(color(l.peer())).append("\"></span>").append(h(l.peer())).append("</td>");
+            final List<String> cells = l.cells();
+            for (int i = 0; i < cells.size(); i++)
+            {
+                final boolean failed = l.note() != null && (i == 2 || i == 3);
+                sb.append("<td class=\"").append(failed ? "bad" : "").append("\">").append(h(cells.get(i))).append("</td>");
+            }
+            sb.append("</tr>");
+        }
+        sb.append("</table>");
+        final String goal = FairnessLines.goal(report);
+        if (goal != null)
+        {
+            sb.append("<p class=\"note\">").append(h(goal)).append("</p>");
+        }
     }
 
     private static void timers(final Report report, final StringBuilder sb, final List<Map<String, Object>> charts)
@@ -413,7 +451,7 @@ final class Html
         spec.put("series", series);
         charts.add(spec);
         sb.append("<div class=\"chart\"><div class=\"t\">").append(h(c)).append(": latency by percentile <span class=\"b\">&middot; ns, lower is better")
-            .append(c.equals("fairness") ? ", with CPU-bound processes running" : "").append("</span></div><div id=\"").append(id).append("\"></div></div>");
+            .append(c.equals("fairness") ? ", with CPU-bound processes running" : c.equals("fairness-hogs") ? ", with plain CPU loops running" : "").append("</span></div><div id=\"").append(id).append("\"></div></div>");
     }
 
     private static void bars(final Report report, final String c, final String extra, final StringBuilder sb, final List<Map<String, Object>> charts)

@@ -178,6 +178,41 @@ public final class Report
         printAligned(out, table, 2);
     }
 
+    /**
+     * Prints the fairness cases' table, when one ran: the ping-pong without and with hogs, the
+     * ratio and the hogs' CPU share per runtime; then the fairness-hogs goal and whether it was met.
+     *
+     * @param out where it goes.
+     */
+    public void printFairness(final PrintStream out)
+    {
+        final List<FairnessLines.Line> lines = FairnessLines.of(this);
+        if (lines.isEmpty())
+        {
+            return;
+        }
+        final List<List<String>> table = new ArrayList<>();
+        final List<String> header = new ArrayList<>(List.of("fairness", "runtime"));
+        header.addAll(FairnessLines.HEADERS);
+        table.add(header);
+        for (final FairnessLines.Line l : lines)
+        {
+            final List<String> line = new ArrayList<>(List.of(l.caseName(), l.peer()));
+            line.addAll(l.cells());
+            table.add(line);
+        }
+        out.println();
+        out.println("Ping-pong round trip without and with hogs (fairness: they yield every 20 us; fairness-hogs: plain loops " +
+            "that never call the runtime; starved: not one round trip within the bound). Lower is better. The hogs' CPU share " +
+            "(of the CPU time the runtime's process got meanwhile): higher is fairer.");
+        printAligned(out, table, 2);
+        final String goal = FairnessLines.goal(this);
+        if (goal != null)
+        {
+            out.println(goal);
+        }
+    }
+
     /** @return one loud line per early, lost or failed timer group; empty when every timer was on time or late. */
     public List<String> timerAlarms()
     {
@@ -315,7 +350,8 @@ public final class Report
                 sb.append("# ").append(k).append(": ").append(machine.get(k).replace('\n', ' ')).append('\n');
             }
         }
-        sb.append("case,peer,unit,lower_is_better,value,note,p99_ns,p999_ns,bytes_per_process,ratio_spindle_to_peer,runs,min,max\n");
+        sb.append("case,peer,unit,lower_is_better,value,note,p99_ns,p999_ns,bytes_per_process,p99_without_ns,hog_cpu_share," +
+            "ratio_spindle_to_peer,runs,min,max\n");
         for (final Row r : rows)
         {
             final Map<String, Double> x = r.result().extra();
@@ -324,8 +360,12 @@ public final class Report
                 .append(',').append(r.result().note() == null ? "" : r.result().note().replace(',', ';'))
                 .append(',').append(x.containsKey("p99_ns") ? x.get("p99_ns").toString() : "")
                 .append(',').append(x.containsKey("p999_ns") ? x.get("p999_ns").toString() : "")
-                .append(',').append(x.containsKey("bytes_per_process") ? x.get("bytes_per_process").toString() : "")
-                .append(',');
+                .append(',').append(x.containsKey("bytes_per_process") ? x.get("bytes_per_process").toString() : "");
+            for (final String k : List.of("p99_without_ns", "hog_cpu_share"))
+            {
+                sb.append(',').append(x.containsKey(k) ? x.get(k).toString() : "");
+            }
+            sb.append(',');
             final double ratio = r.peer().equals("spindle") ? Double.NaN : ratio(r.caseName(), r.peer());
             sb.append(Double.isNaN(ratio) ? "" : Double.toString(ratio));
             for (final String k : List.of(dev.spindle.bench.cases.Result.RUNS, dev.spindle.bench.cases.Result.MIN, dev.spindle.bench.cases.Result.MAX))

@@ -179,6 +179,61 @@ class ReportTest
         assertTrue(alarms.stream().anyMatch(a -> a.contains("0.040 ms early")), alarms.toString());
     }
 
+    private static Result hogs(final String note, final double p99, final double p99Without, final double share)
+    {
+        final Result r = note != null ? new Result(Double.NaN, new LinkedHashMap<>(), new double[0][], note) : latency(p99 / 10);
+        r.extra().put("median_without_ns", p99Without / 2);
+        r.extra().put("p99_without_ns", p99Without);
+        r.extra().put("hog_cpu_share", share);
+        if (note == null)
+        {
+            r.extra().put("median_ns", p99 / 10);
+            r.extra().put("ratio_with_over_without", p99 / p99Without);
+            return new Result(p99, r.extra(), r.curve(), null);
+        }
+        return r;
+    }
+
+    private static Report fairnessRun(final double preemptP99, final double erlangP99, final double share)
+    {
+        final List<String> peers = List.of("spindle", "spindle-preempt", "vthreads", "limit", "erlang");
+        final List<Row> rows = List.of(
+            row("fairness-hogs", "ns", true, "spindle", hogs("starved", 0, 800, 0.97)),
+            row("fairness-hogs", "ns", true, "spindle-preempt", hogs(null, preemptP99, 800, share)),
+            row("fairness-hogs", "ns", true, "vthreads", hogs("starved", 0, 30_000, 0.99)),
+            row("fairness-hogs", "ns", true, "limit", Result.none("n/a")),
+            row("fairness-hogs", "ns", true, "erlang", hogs(null, erlangP99, 900, 0.97)));
+        return new Report(rows, List.of("fairness-hogs"), peers, new LinkedHashMap<>(Map.of("load average at start", "0.1 0.1 0.1")));
+    }
+
+    @Test
+    void fairnessIsTabulatedPerRuntimeWithTheGoal() throws Exception
+    {
+        final Report r = fairnessRun(3_200, 9_000, 0.6);
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        r.printFairness(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        final String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("fairness-hogs  spindle "), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("fairness-hogs  spindle ") && l.contains("starved") && l.contains("97%")),
+            "a starved runtime keeps its figures without hogs and the hogs' share: " + out);
+        assertTrue(out.lines().anyMatch(l -> l.contains("spindle-preempt") && l.contains("3.2 us") && l.contains("4.0x") && l.contains("60%")), out);
+        assertFalse(out.contains("limit"), "n/a rows are left out: " + out);
+        assertTrue(out.contains("p99 with hogs <= 5x p99 without: 4.0x (3.2 us, 800 ns), met; below erlang's p99: 3.2 us vs 9.0 us, met; " +
+            "hogs get most of the CPU (> 50%): 60%, met"), out);
+        final String missed = FairnessLines.goal(fairnessRun(9_600, 9_000, 0.4));
+        assertTrue(missed.contains("12.0x (9.6 us, 800 ns), not met") && missed.contains("9.6 us vs 9.0 us, not met") &&
+            missed.contains("40%, not met"), missed);
+
+        final Path dir = Files.createTempDirectory("report-test");
+        r.write(dir);
+        final String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("Fairness: ping-pong beside CPU hogs") && html.contains("met; hogs get most"), "the table and the goal");
+        assertTrue(html.contains("pct-fairness-hogs"), "a percentile chart");
+        final String csv = Files.readString(dir.resolve("results.csv"));
+        assertTrue(csv.contains(",bytes_per_process,p99_without_ns,hog_cpu_share,ratio_spindle_to_peer,"), csv);
+        assertTrue(csv.contains("\nfairness-hogs,spindle,ns,true,,starved,,,,800.0,0.97,"), csv);
+    }
+
     @Test
     void logScaleOnlyWhenValuesSpanMoreThanAHundredfold()
     {
