@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * GET  /                     the page
  * GET  /events               Server-Sent Events: "hello" (node shape, history), then a "frame" per refresh
  * GET  /api/frame            one frame as JSON (for scripts)
- * GET  /api/process?q=PID|NAME  one process: info, links with names, stack; 404 when not alive
+ * GET  /api/process?q=PID|NAME  one process: info, links with names, stack; {"alive":false} once it exited
  * POST /api/kill?pid=PID     node.exit(pid, Reason.KILL); needs the header X-Spindle-Observer: kill
  * </pre>
  *
@@ -242,15 +242,23 @@ final class Routes implements HttpHandler
                 return;
             }
         }
+        if (pid.node() != node.id())
+        {
+            error(ex, 404, pid + " is not a process of node " + node.id());
+            return;
+        }
         final ProcessInfo p = node.info(pid);
         if (p == null)
         {
-            error(ex, 404, "no process " + pid + " on node " + node.id() + " (it exited, or never was)");
+            // A process that exited is an answer, not an error: the page's drawer says so.
+            final Json gone = new Json(64);
+            gone.object().field("pid", pid.toString()).field("alive", false).end();
+            json(ex, 200, gone.toString());
             return;
         }
         final List<StackTraceElement> stack = node.stack(pid);
         final Json j = new Json(4096);
-        j.object().field("pid", p.pid().toString()).field("name", p.registeredName()).field("status", p.status())
+        j.object().field("pid", p.pid().toString()).field("alive", true).field("name", p.registeredName()).field("status", p.status())
             .field("mq", p.mailboxLength()).field("hw", p.mailboxHighWater()).field("red", p.reductions())
             .field("mem", p.memory()).field("sched", p.scheduler()).field("prio", p.priority().name().toLowerCase(Locale.ROOT))
             .field("trap", p.trapExit()).field("vt", p.virtualThread()).field("kill", options.allowKill());

@@ -4,6 +4,8 @@ import dev.spindle.Node;
 import dev.spindle.Pid;
 import dev.spindle.ProcessInfo;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +19,9 @@ import java.util.Map;
  *       scheduler from consecutive {@code idleNanos} deltas, run-queue length per priority, process
  *       count, steals and migrations per second), so a page opened later draws the recent past;</li>
  *   <li>while a page is open ({@link Feed#watched()}): a frame with the schedulers, the top
- *       processes by reductions, mailbox and memory ({@code node.topProcesses}, {@value #TOP} each)
- *       and the supervision trees, published to the {@link Feed}.</li>
+ *       processes by reductions, mailbox and memory ({@code node.topProcesses}, {@value #TOP} each;
+ *       above {@value #ALL_LISTS_UP_TO} processes one list is renewed per frame, in turn) and the
+ *       supervision trees, published to the {@link Feed}.</li>
  * </ul>
  *
  * {@link #tick()} and {@link #frame()} run on the sampler thread only; {@link #hello()} (any thread)
@@ -30,6 +33,8 @@ final class Sampler
     static final int HISTORY = 300;
     /** Processes per measure in the process table. */
     static final int TOP = 25;
+    /** Up to this many processes every top list is renewed every frame; above, one per frame in turn. */
+    static final int ALL_LISTS_UP_TO = 20_000;
     /** Priorities, in the order of {@code SchedulerStats.queued()}. */
     static final String[] PRIORITIES = {"max", "high", "normal", "low"};
 
@@ -49,6 +54,9 @@ final class Sampler
     private double[] migrationRate;
     private double[] switchRate;
     private Map<Pid, Long> prevReductions = new HashMap<>();
+    /** The processes on each top list, renewed in turn on a large node. */
+    private final Map<ProcessInfo.Sort, List<Pid>> members = new EnumMap<>(ProcessInfo.Sort.class);
+    private int rotation;
     private long prevFrameAt;
     private String error;
     private long lastSampleWall;
@@ -308,12 +316,47 @@ final class Sampler
 
     private void writeProcesses(final Json j, final long now)
     {
-        final Map<Pid, ProcessInfo> rows = new LinkedHashMap<>();
-        for (final ProcessInfo.Sort sort : ProcessInfo.Sort.values())
+        // Each topProcesses walks every process (about 3 ms per 100,000 here): on a large node one
+        // measure's list is renewed per frame, in turn, and every listed process's figures are read
+        // afresh with node.info (cheap), so the numbers are always current and a newcomer to a list
+        // shows up within three frames.
+        final boolean everyList = node.processCount() <= ALL_LISTS_UP_TO;
+        final Map<Pid, ProcessInfo> fresh = new HashMap<>();
+        final ProcessInfo.Sort[] sorts = ProcessInfo.Sort.values();
+        for (int k = 0; k < sorts.length; k++)
         {
+            final ProcessInfo.Sort sort = sorts[k];
+            if (!everyList && k != rotation % sorts.length && members.containsKey(sort))
+            {
+                continue;
+            }
+            final List<Pid> list = new ArrayList<>();
             for (final ProcessInfo p : node.topProcesses(sort, TOP))
             {
-                rows.putIfAbsent(p.pid(), p);
+                // An empty mailbox or no reductions is no reason to be listed: keep the table to what stands out.
+                if (sort == ProcessInfo.Sort.MAILBOX && p.mailboxLength() == 0 || sort == ProcessInfo.Sort.REDUCTIONS && p.reductions() == 0)
+                {
+                    continue;
+                }
+                list.add(p.pid());
+                fresh.put(p.pid(), p);
+            }
+            members.put(sort, list);
+        }
+        rotation++;
+        final Map<Pid, ProcessInfo> rows = new LinkedHashMap<>();
+        for (final List<Pid> list : members.values())
+        {
+            for (final Pid pid : list)
+            {
+                if (!rows.containsKey(pid))
+                {
+                    final ProcessInfo p = fresh.containsKey(pid) ? fresh.get(pid) : node.info(pid);
+                    if (p != null) // null: it exited since its list was renewed
+                    {
+                        rows.put(pid, p);
+                    }
+                }
             }
         }
         final double seconds = prevFrameAt == 0 ? 0 : (now - prevFrameAt) / 1e9;

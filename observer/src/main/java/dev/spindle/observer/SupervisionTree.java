@@ -25,14 +25,14 @@ import java.util.Set;
  * costs one {@code node.info} per supervisor and per link, so a child restarted since the last frame
  * shows up at once under its supervisor, marked new. Supervisors below a known one are found by
  * the walk itself; a new top-level one within a full pass of the scan (one frame up to
- * {@value #SCAN_PER_FRAME} processes, twenty frames for 200,000).
+ * {@value #SCAN_PER_FRAME} processes, twenty frames for 100,000).
  *
  * <p>Used by the sampler's thread only.
  */
 final class SupervisionTree
 {
     /** Processes scanned per frame for new top-level supervisors. */
-    static final int SCAN_PER_FRAME = 10_000;
+    static final int SCAN_PER_FRAME = 5_000;
     /** Links of one supervisor looked at per frame. */
     static final int MAX_LINKS = 200;
     /** Children drawn per supervisor (the rest are counted). */

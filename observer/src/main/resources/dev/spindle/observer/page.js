@@ -23,10 +23,11 @@
   // ---- charts ----
   function chartOpts(el, series, yRange, yLabelFmt) {
     return {
-      width: Math.max(300, el.clientWidth), height: 180,
+      width: Math.max(300, el.clientWidth), height: 170,
       cursor: {drag: {x: false, y: false}},
       scales: {x: {time: true}, y: {range: yRange}},
-      axes: [{stroke: '#656d76', grid: {stroke: '#eaeef2'}, ticks: {stroke: '#eaeef2'}},
+      axes: [{stroke: '#656d76', grid: {stroke: '#eaeef2'}, ticks: {stroke: '#eaeef2'}, space: 70,
+              values: (u, v) => v.map((t) => t == null ? '' : new Date(t * 1000).toLocaleTimeString('en-GB'))},
              {stroke: '#656d76', grid: {stroke: '#eaeef2'}, ticks: {stroke: '#eaeef2'}, size: 52, values: (u, v) => v.map(yLabelFmt)}],
       series: [{}].concat(series.map((s) => ({label: s.label, stroke: s.color, width: 1.6, points: {show: false},
         value: (u, v) => v == null ? '–' : yLabelFmt(v)}))),
@@ -70,7 +71,7 @@
   }
 
   window.addEventListener('resize', () => {
-    if (charts) charts.forEach((c) => c.plot.setSize({width: Math.max(300, c.host.clientWidth), height: 180}));
+    if (charts) charts.forEach((c) => c.plot.setSize({width: Math.max(300, c.host.clientWidth), height: 170}));
   });
 
   // ---- header ----
@@ -88,10 +89,15 @@
   }
 
   // ---- schedulers ----
+  // Rows are kept per scheduler and per pid and only their cells replaced, so nothing under the
+  // pointer flickers or moves away between frames.
+  const schedRows = new Map();
   function renderSchedulers(f) {
-    const body = $('sched-table').tBodies[0]; body.textContent = '';
+    const body = $('sched-table').tBodies[0];
     for (const s of f.sched) {
-      const tr = el('tr'); tr.dataset.scheduler = s.id;
+      let tr = schedRows.get(s.id);
+      if (!tr) { tr = el('tr'); tr.dataset.scheduler = s.id; schedRows.set(s.id, tr); body.append(tr); }
+      tr.textContent = '';
       const name = el('td', 'l'); const sw = el('span', 'swatch'); sw.style.background = PALETTE[s.id % PALETTE.length];
       name.append(sw, 'scheduler ' + s.id); tr.append(name);
       const state = s.alive === false ? 'dead' : s.online === false ? 'offline' : 'online';
@@ -109,7 +115,6 @@
         if (!s.verified) { cpu.className = 'l drift'; cpu.textContent += '  DRIFT ×' + s.drifts + (s.pinError ? ' (' + s.pinError + ')' : ''); }
       }
       tr.append(cpu);
-      body.append(tr);
     }
   }
 
@@ -120,6 +125,7 @@
     return p.pid.toLowerCase().includes(q) || (p.name != null && p.name.toLowerCase().includes(q));
   }
 
+  const procRows = new Map();
   function renderProcesses(f) {
     const q = $('search').value.trim();
     const rows = f.procs.filter((p) => matches(p, q));
@@ -131,14 +137,22 @@
       const c = x < y ? -1 : x > y ? 1 : 0;
       return sortAsc ? c : -c;
     });
-    const body = $('proc-table').tBodies[0]; body.textContent = '';
+    const body = $('proc-table').tBodies[0];
+    const keep = new Set(rows.map((p) => p.pid));
+    for (const [pid, tr] of procRows) if (!keep.has(pid)) { tr.remove(); procRows.delete(pid); }
     for (const p of rows) {
-      const tr = el('tr'); tr.dataset.pid = p.pid; if (p.pid === selected) tr.className = 'selected';
-      tr.append(el('td', 'l pid', p.pid), el('td', 'l name', p.name || ''), el('td', 'l status-' + p.status, p.status),
-        el('td', 'mq' + (p.mq >= 1000 ? ' hot' : ''), fmt(p.mq)), el('td', 'hw', fmt(p.hw)), el('td', 'red', fmt(p.red)),
-        el('td', 'rps', fmtRate(p.rps)), el('td', 'mem', bytes(p.mem)), el('td', 'sched', String(p.sched)), el('td', 'l prio', p.prio));
-      tr.addEventListener('click', () => openDetail(p.pid));
-      body.append(tr);
+      let tr = procRows.get(p.pid);
+      if (!tr) {
+        tr = el('tr'); tr.dataset.pid = p.pid; procRows.set(p.pid, tr);
+        tr.addEventListener('click', () => openDetail(tr.dataset.pid));
+      }
+      tr.className = p.pid === selected ? 'selected' : '';
+      const cells = [['l pid', p.pid], ['l name', p.name || ''], ['l status-' + p.status, p.status],
+        ['mq' + (p.mq >= 1000 ? ' hot' : ''), fmt(p.mq)], ['hw', fmt(p.hw)], ['red', fmt(p.red)], ['rps', fmtRate(p.rps)],
+        ['mem', bytes(p.mem)], ['sched', String(p.sched)], ['l prio', p.prio]];
+      while (tr.cells.length < cells.length) tr.append(el('td'));
+      cells.forEach(([cls, text], i) => { const td = tr.cells[i]; if (td.className !== cls) td.className = cls; if (td.textContent !== text) td.textContent = text; });
+      body.append(tr); // in sorted order: append moves an existing row
     }
     $('proc-note').textContent = q
       ? rows.length + ' of the ' + f.procs.length + ' listed match' + (rows.length ? '' : ' — press Enter to look it up on the node')
@@ -160,9 +174,19 @@
   $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter' && $('search').value.trim()) openDetail($('search').value.trim()); });
 
   // ---- supervision trees ----
+  let treeShape = null;
   function renderTree(f) {
-    const host = $('tree'); host.textContent = '';
+    const host = $('tree');
     const sc = f.treeScan;
+    // The shape without the ages: when only "new N s ago" changed, update those labels in place.
+    const shape = JSON.stringify(f.tree, (k, v) => k === 'newMs' ? (v == null ? v : 'new') : v) + (sc && sc.complete);
+    if (shape === treeShape) {
+      const ages = new Map(); const walk = (n) => { if (n.newMs != null) ages.set(n.pid, n.newMs); (n.children || []).forEach(walk); };
+      f.tree.forEach(walk);
+      for (const tag of host.querySelectorAll('.newtag')) tag.textContent = 'new ' + Math.round(ages.get(tag.parentNode.dataset.pid) / 1000) + ' s ago';
+      return;
+    }
+    treeShape = shape; host.textContent = '';
     if (!f.tree.length) {
       host.append(el('p', 'muted', sc && !sc.complete ? 'Looking for supervisors… (' + fmt(sc.scanned) + ' of ' + fmt(sc.of) + ' processes scanned)'
         : 'No supervision tree on this node: no process traps exits and supervises linked children.'));
@@ -171,7 +195,7 @@
       const ul = el('ul', 'tree-root'); ul.append(treeItem(root)); host.append(ul);
     }
     $('tree-note').textContent = 'A supervisor is a process that traps exits and links the children it spawned. ' +
-      (sc ? fmt(sc.supervisors) + ' supervisors. ' : '') + 'A child that appeared under its supervisor in the last minute (a restart) is marked in yellow. Click a box for details.';
+      (sc ? fmt(sc.supervisors) + (sc.supervisors === 1 ? ' supervisor. ' : ' supervisors. ') : '') + 'A child that appeared under its supervisor in the last minute (a restart) is marked in yellow. Click a box for details.';
   }
 
   function treeItem(n) {
@@ -208,12 +232,15 @@
   $('d-close').addEventListener('click', closeDetail);
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeDetail(); });
 
+  let selectedGone = false; // the drawer's process exited: stop asking
   function fetchDetail(first) {
-    if (!selected) return;
+    if (!selected || (selectedGone && !first)) return;
     const mine = ++detailSeq, q = selected;
     fetch('api/process?q=' + encodeURIComponent(q), {cache: 'no-store'}).then((r) => r.json().then((j) => [r.status, j])).then(([status, j]) => {
       if (mine !== detailSeq || q !== selected) return;
-      if (status !== 200) { renderGone(q, j.error, first); return; }
+      if (status !== 200) { selectedGone = true; renderGone(q, j.error, true); return; }
+      if (!j.alive) { selectedGone = true; renderGone(j.pid, null, first); return; }
+      selectedGone = false;
       if (selected !== j.pid) { selected = j.pid; if (frame) renderProcesses(frame); }
       renderDetail(j);
     }).catch(() => {});
@@ -245,15 +272,26 @@
     row('links', list(d.links, d.linksCount)); row('monitors', list(d.monitors, d.monitorsCount)); row('monitored by', list(d.monitoredBy, d.monitoredByCount));
     body.append(kv);
     body.append(el('h3', null, 'stack ' + (d.status === 'running' ? '(sampled while it runs)' : '(where it waits)')));
-    body.append(el('pre', 'stack', d.stack.length ? d.stack.join('\n') : '(not readable at this moment)'));
+    const pre = el('pre', 'stack');
+    if (!d.stack.length) pre.textContent = '(not readable at this moment)';
+    // The runtime's own frames (where it waits, how it was started) in grey: the process's code stands out.
+    d.stack.forEach((f, i) => { pre.append(el('span', /^dev\.spindle\.internal\./.test(f) ? 'internal' : null, f + (i < d.stack.length - 1 ? '\n' : ''))); });
+    body.append(pre);
     $('kill').hidden = !d.kill;
     $('kill').dataset.pid = d.pid;
   }
 
   function renderGone(q, why, first) {
-    $('d-title').textContent = q; $('d-sub').textContent = '';
-    const body = $('d-body'); body.textContent = '';
-    body.append(el('p', first ? null : 'hot', first ? why : 'This process has exited. ' + (why || '')));
+    if (why == null) {
+      // It exited: keep what was shown, say so on top.
+      const note = el('p', 'hot gone', first ? q + ' is not alive.' : 'This process has exited.');
+      const body = $('d-body'); const old = body.querySelector('.gone'); if (old) old.remove();
+      if (first) { $('d-title').textContent = q; $('d-sub').textContent = ''; body.textContent = ''; }
+      body.prepend(note);
+    } else {
+      $('d-title').textContent = q; $('d-sub').textContent = '';
+      const body = $('d-body'); body.textContent = ''; body.append(el('p', 'hot', why));
+    }
     $('kill').hidden = true;
   }
 

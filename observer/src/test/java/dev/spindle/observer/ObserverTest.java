@@ -171,7 +171,10 @@ class ObserverTest
             final HttpResponse<String> unknown = get(o.uri().resolve("api/process?q=nobody-here"));
             assertEquals(404, unknown.statusCode());
             assertTrue(unknown.body().contains("no process is registered as 'nobody-here'"), unknown.body());
-            assertEquals(404, get(o.uri().resolve("api/process?q=%3C0.999999.0%3E")).statusCode());
+            final HttpResponse<String> gone = get(o.uri().resolve("api/process?q=%3C" + node.id() + ".999999.0%3E"));
+            assertEquals(200, gone.statusCode());
+            assertEquals(false, MiniJson.object(gone.body()).get("alive"), "a pid that is not alive: an answer, not an error");
+            assertEquals(404, get(o.uri().resolve("api/process?q=%3C" + (node.id() + 1) + ".1.0%3E")).statusCode(), "another node's pid");
             assertEquals(400, get(o.uri().resolve("api/process")).statusCode());
         }
     }
