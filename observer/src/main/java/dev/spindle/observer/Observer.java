@@ -61,6 +61,7 @@ public final class Observer implements AutoCloseable
 
     private Observer(final Node node, final Options options)
     {
+        Page.html(); // a jar built without its page fails here, not at the first request
         this.node = node;
         this.options = options;
         this.feed = new Feed(MAX_PAGES);

@@ -18,15 +18,21 @@ final class Page
     {
     }
 
-    /** @return the page, UTF-8. */
+    private static volatile byte[] html;
+
+    /**
+     * @return the page, UTF-8.
+     * @throws IllegalStateException when the build did not put its parts on the class path.
+     */
     static byte[] html()
     {
-        return Holder.HTML;
-    }
-
-    private static final class Holder
-    {
-        static final byte[] HTML = build().getBytes(StandardCharsets.UTF_8);
+        byte[] h = html;
+        if (h == null)
+        {
+            h = build().getBytes(StandardCharsets.UTF_8); // racing builders make the same bytes
+            html = h;
+        }
+        return h;
     }
 
     static String build()

@@ -71,7 +71,7 @@ final class Routes implements HttpHandler
             switch (path)
             {
                 case "/" -> { if (get(ex, method)) page(ex); }
-                case "/events" -> { if (get(ex, method)) events(ex); }
+                case "/events" -> { if (getOnly(ex, method)) events(ex); }
                 case "/api/frame" -> { if (get(ex, method)) frame(ex); }
                 case "/api/process" -> { if (get(ex, method)) process(ex); }
                 case "/api/kill" -> kill(ex, method);
@@ -81,6 +81,17 @@ final class Routes implements HttpHandler
         catch (final IOException closedByPeer)
         {
             // the browser went away mid-answer: nothing to tell it
+        }
+        catch (final IllegalArgumentException badEscape) // URLDecoder: a malformed %xx in the query
+        {
+            try
+            {
+                error(ex, 400, "malformed query: " + badEscape.getMessage());
+            }
+            catch (final IOException | RuntimeException ignored)
+            {
+                // headers already sent: the connection just ends
+            }
         }
         catch (final RuntimeException bug)
         {
@@ -129,6 +140,17 @@ final class Routes implements HttpHandler
             return true;
         }
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        error(ex, 405, method + " is not allowed here");
+        return false;
+    }
+
+    private static boolean getOnly(final HttpExchange ex, final String method) throws IOException
+    {
+        if (method.equals("GET"))
+        {
+            return true;
+        }
+        ex.getResponseHeaders().set("Allow", "GET");
         error(ex, 405, method + " is not allowed here");
         return false;
     }
