@@ -29,6 +29,8 @@ final class Readings
     private long markAt;
     private long[] markIdle;
     private double[] utilization;
+    /** Idle time per scheduler, never decreasing (see {@link #idle}). */
+    private final long[] maxIdle;
 
     Readings(final Node node, final long maxAgeNanos)
     {
@@ -37,6 +39,7 @@ final class Readings
         this.takenAt = System.nanoTime();
         this.stats = node.stats();
         this.placement = node.placement();
+        this.maxIdle = new long[stats.size()];
         this.markAt = takenAt;
         this.markIdle = idle(stats);
         this.utilization = new double[stats.size()];
@@ -62,6 +65,13 @@ final class Readings
     {
         refresh();
         return placement.get(scheduler);
+    }
+
+    /** @return the scheduler's idle nanoseconds, never less than a previous answer */
+    synchronized long idleNanos(final int scheduler)
+    {
+        refresh();
+        return idle(stats)[scheduler];
     }
 
     /** @return utilization per scheduler over the window since the previous read, at least {@link #MIN_WINDOW_NANOS}. */
@@ -104,12 +114,18 @@ final class Readings
         }
     }
 
-    private static long[] idle(final List<Node.SchedulerStats> stats)
+    /**
+     * Idle time per scheduler, kept from going back: {@code idleNanos} read while an idle period
+     * ends may count that period twice for a moment, and a counter that steps back reads as a reset
+     * to an exporter.
+     */
+    private long[] idle(final List<Node.SchedulerStats> stats)
     {
         final long[] idle = new long[stats.size()];
         for (int i = 0; i < idle.length; i++)
         {
-            idle[i] = stats.get(i).idleNanos();
+            idle[i] = Math.max(maxIdle[i], stats.get(i).idleNanos());
+            maxIdle[i] = idle[i];
         }
         return idle;
     }

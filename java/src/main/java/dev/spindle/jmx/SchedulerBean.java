@@ -52,7 +52,7 @@ final class SchedulerBean implements SchedulerMXBean
     @Override
     public long getIdleNanos()
     {
-        return s().idleNanos();
+        return readings.idleNanos(scheduler);
     }
 
     // queued() is indexed by priority: max, high, normal, low (Node.SchedulerStats).

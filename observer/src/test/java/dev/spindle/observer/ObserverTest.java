@@ -219,6 +219,28 @@ class ObserverTest
         }
     }
 
+    @Test
+    void aMalformedQueryAndAStreamAskedWithHeadAreRefusedClearly() throws Exception
+    {
+        try (Observer o = observe(true))
+        {
+            assertTrue(request(o, "GET /api/process?q=%zz HTTP/1.1").startsWith("HTTP/1.1 400"));
+            assertTrue(request(o, "HEAD /events HTTP/1.1").startsWith("HTTP/1.1 405"));
+            assertEquals(0, o.openPages());
+        }
+    }
+
+    private static String request(final Observer o, final String line) throws IOException
+    {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), o.port()))
+        {
+            final OutputStream out = s.getOutputStream();
+            out.write((line + "\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     private static String raw(final Observer o, final String host) throws IOException
     {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), o.port()))
