@@ -63,6 +63,16 @@ class MainTest
     }
 
     @Test
+    void observeOnABusyPortSaysSoInOneLine() throws Exception
+    {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            oneLineError(run("observe", "--port", Integer.toString(taken.getLocalPort()), "--seconds", "1", "--schedulers", "1"),
+                "observer cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void helpListsEveryCaseAndPeer()
     {
         final Outcome o = run("bench", "--help");

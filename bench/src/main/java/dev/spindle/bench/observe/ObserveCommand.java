@@ -127,6 +127,11 @@ public final class ObserveCommand
             start(node, o.idle());
             observer = Observer.start(node, options);
         }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            node.close();
+            throw new IllegalArgumentException(ex.getMessage() + " (try --port N, or --port 0 for any free one)", ex);
+        }
         catch (final RuntimeException ex)
         {
             node.close();
