@@ -33,8 +33,14 @@ class ArchitectureTest
     private static final List<String> LAYERS = List.of(
         "nativebridge", "jfr", "messages", "mailbox", "timer", "preempt", "placement", "process", "runqueue", "signals", "scheduler", "runtime", "distribution", "agent");
 
+    /**
+     * Packages beside the API that are built on it alone (the public API, never internals) and that
+     * nothing in the runtime names: adapters to other tools.
+     */
+    private static final Set<String> ADAPTERS = Set.of("jmx");
+
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
-    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.spindle(?:\\.internal\\.(\\w+)|\\.agent)?\\.([A-Z]\\w*)");
+    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.spindle(?:\\.internal\\.(\\w+)|\\.(agent|jmx))?\\.([A-Z]\\w*)");
 
     private record Source(String pkg, String name, String text)
     {
@@ -47,6 +53,10 @@ class ArchitectureTest
             if (pkg.equals("dev.spindle.agent"))
             {
                 return "agent";
+            }
+            if (ADAPTERS.contains(pkg.substring("dev.spindle.".length())))
+            {
+                return "adapter";
             }
             return pkg.substring("dev.spindle.internal.".length());
         }
@@ -86,8 +96,8 @@ class ArchitectureTest
             while (m.find())
             {
                 final String pkg = m.group(1) != null ? "dev.spindle.internal." + m.group(1) :
-                    m.group(0).startsWith("dev.spindle.agent") ? "dev.spindle.agent" : "dev.spindle";
-                final Source target = byName.get(pkg + "." + m.group(2));
+                    m.group(2) != null ? "dev.spindle." + m.group(2) : "dev.spindle";
+                final Source target = byName.get(pkg + "." + m.group(3));
                 if (target != null && !target.pkg().equals(s.pkg()))
                 {
                     to.add(target);
@@ -110,6 +120,7 @@ class ArchitectureTest
         return deps;
     }
 
+    /** Value types name nothing internal; internals never name the facades; adapters name the public API only and nothing names them. */
     @Test
     void valueTypesDependOnNothingInternalAndInternalsNeverOnTheFacades() throws IOException
     {
@@ -122,6 +133,18 @@ class ArchitectureTest
                 if (from.layer().equals("values") && !to.layer().equals("values"))
                 {
                     violations.add("value type " + from.name() + " -> " + to.pkg() + "." + to.name());
+                }
+                if (from.layer().equals("adapter"))
+                {
+                    if (!to.layer().equals("api") && !to.layer().equals("values") && !to.layer().equals("adapter"))
+                    {
+                        violations.add("adapter " + from.pkg() + "." + from.name() + " -> " + to.pkg() + "." + to.name() + " (only the public API)");
+                    }
+                    continue;
+                }
+                if (to.layer().equals("adapter"))
+                {
+                    violations.add(from.pkg() + "." + from.name() + " -> adapter " + to.pkg() + "." + to.name());
                 }
                 if (!from.pkg().equals("dev.spindle") && to.layer().equals("api"))
                 {
@@ -143,7 +166,8 @@ class ArchitectureTest
             for (final Source to : e.getValue())
             {
                 final String target = to.layer();
-                if (target.equals("values") || target.equals("api") || from.equals("api") || from.equals("values"))
+                if (target.equals("values") || target.equals("api") || from.equals("api") || from.equals("values")
+                    || from.equals("adapter") || target.equals("adapter")) // adapters: the test above
                 {
                     continue;
                 }

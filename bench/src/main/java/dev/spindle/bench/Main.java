@@ -20,6 +20,7 @@ import dev.spindle.bench.cases.Ring;
 import dev.spindle.bench.cases.Scale;
 import dev.spindle.bench.cases.Skynet;
 import dev.spindle.bench.cases.Spawn;
+import dev.spindle.bench.observe.ObserveCommand;
 import dev.spindle.bench.peers.ActorsPeer;
 import dev.spindle.bench.peers.ErlangPeer;
 import dev.spindle.bench.peers.LimitPeer;
@@ -42,7 +43,8 @@ import java.util.Map;
 
 /**
  * The {@code spindle} command: {@code bench} runs the cases on Spindle and its peers in one run,
- * {@code topology} shows the CPU layout and verified placement, {@code jmh} forwards to JMH.
+ * {@code topology} shows the CPU layout and verified placement, {@code observe} serves the observer
+ * page on a node with a demo workload, {@code jmh} forwards to JMH.
  */
 public final class Main
 {
@@ -86,8 +88,9 @@ public final class Main
             {
                 case "bench" -> bench(rest, out, err);
                 case "topology" -> topology(rest, out);
+                case "observe" -> ObserveCommand.run(rest, out);
                 case "jmh" -> jmh(rest);
-                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, jmh, help)");
+                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, observe, jmh, help)");
             };
         }
         catch (final BenchOptions.UsageException | IllegalArgumentException ex)
@@ -112,6 +115,7 @@ public final class Main
         out.println("usage: ./spindle bench [--cases a,b] [--peers a,b] [--schedulers N] [--cpus 0,1] [--unpinned]");
         out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--repeat N] [--help]");
         out.println("       ./spindle topology [--schedulers N] [--cpus 0,1] [--unpinned]   (none given: what Node.start() does, and why)");
+        out.println("       ./spindle observe [--port N] [--seconds N] [--no-kill]   a node with a live workload, watched in a browser");
         out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
         out.println();
         out.println("cases:");

@@ -48,6 +48,28 @@ class MainTest
         oneLineError(run("bench", "--cpus", "0,0"), "listed twice");
         oneLineError(run("bench", "--repeat", "0"), "--repeat must be in 1..100");
         oneLineError(run("bench", "--repeat", "many"), "--repeat needs a number");
+        oneLineError(run("observe", "--port", "x"), "--port needs a number");
+        oneLineError(run("observe", "--port", "70000"), "--port must be in 0..65535");
+        oneLineError(run("observe", "--frobnicate"), "unknown option '--frobnicate'");
+    }
+
+    @Test
+    void observeServesThePageForTheSecondsAskedAndStops()
+    {
+        final Outcome o = run("observe", "--port", "0", "--seconds", "1", "--schedulers", "1", "--processes", "10");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("observer: http://127.0.0.1:"), o.out());
+        assertTrue(o.out().contains("running for 1 s"), o.out());
+    }
+
+    @Test
+    void observeOnABusyPortSaysSoInOneLine() throws Exception
+    {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            oneLineError(run("observe", "--port", Integer.toString(taken.getLocalPort()), "--seconds", "1", "--schedulers", "1"),
+                "observer cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 
     @Test
