@@ -4,7 +4,7 @@
 # unexpected outcome, or on a test that errs.
 #
 #   bash ci/jcstress.sh                 quick mode (CI): every test, 4 JVM modes, about 2-3 minutes on 2 cores
-#   bash ci/jcstress.sh full            the full run: jcstress's default mode (all compilation splits), ~30 min
+#   bash ci/jcstress.sh full            the full run: jcstress's default mode (all compilation splits), about 1 h
 #   bash ci/jcstress.sh tough           jcstress's tough mode (10 forks per configuration), hours
 #   bash ci/jcstress.sh -- ARGS...      jcstress with your own arguments (e.g. -- -t SendVsWait -m quick)
 #
