@@ -439,7 +439,7 @@ public final class Node implements AutoCloseable
         {
             out.add(new SchedulerStats(f.scheduler(), f.online(), f.queued(), f.executed(), f.stolen(), f.migrations(),
                 f.contextSwitches(), f.injected(), f.parks(), f.wakeups(), f.idleNanos(), f.pushedLocal(), f.overflowed(),
-                f.stealAttempts(), f.timers(), f.stalls(), f.errors(), f.alive()));
+                f.stealAttempts(), f.timers(), f.stalls(), f.errors(), f.alive(), f.spawned(), f.exited()));
         }
         return Collections.unmodifiableList(out);
     }
@@ -671,11 +671,14 @@ public final class Node implements AutoCloseable
      *                        that did not give way for twice the time slice).
      * @param errors          failures caught in its loop (it kept running).
      * @param alive           false once its thread died (its work moved to the others).
+     * @param spawned         processes spawned onto it (where each was queued first).
+     * @param exited          processes whose exit path ran on it (spawned minus exited, summed over
+     *                        the schedulers, is the number of live processes).
      */
     public record SchedulerStats(int scheduler, boolean online, long[] queued, long executed, long stolen, long migrations,
                                  long contextSwitches, long injected, long parks, long wakeups, long idleNanos,
                                  long pushedLocal, long overflowed, long stealAttempts, int timers, long stalls, long errors,
-                                 boolean alive)
+                                 boolean alive, long spawned, long exited)
     {
     }
 }

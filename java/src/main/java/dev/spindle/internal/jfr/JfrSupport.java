@@ -15,6 +15,7 @@ public final class JfrSupport
     private static volatile boolean longSchedule;
     private static volatile boolean schedulerState;
     private static volatile boolean processPinned;
+    private static volatile boolean schedulerSleep;
 
     static
     {
@@ -52,6 +53,7 @@ public final class JfrSupport
             longSchedule = EventType.getEventType(LongScheduleEvent.class).isEnabled();
             schedulerState = EventType.getEventType(SchedulerStateEvent.class).isEnabled();
             processPinned = EventType.getEventType(ProcessPinnedEvent.class).isEnabled();
+            schedulerSleep = EventType.getEventType(SchedulerSleepEvent.class).isEnabled();
         }
         catch (final RuntimeException | LinkageError ex)
         {
@@ -69,6 +71,12 @@ public final class JfrSupport
     public static boolean schedulerState()
     {
         return schedulerState;
+    }
+
+    /** @return whether dev.spindle.SchedulerSleep is enabled. */
+    public static boolean schedulerSleep()
+    {
+        return schedulerSleep;
     }
 
     /** @return whether dev.spindle.ProcessPinned is enabled. */

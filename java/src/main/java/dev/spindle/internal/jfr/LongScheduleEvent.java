@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
@@ -15,6 +16,7 @@ import jdk.jfr.Timespan;
 @Label("Long Schedule")
 @Category({"Spindle", "Scheduler"})
 @Description("A process ran past the threshold without yielding, waiting or exiting; reported by the node's monitor while it runs")
+@StackTrace(false) // committed by the node's monitor or the scheduler: the process's stack is in 'stack'
 public final class LongScheduleEvent extends Event
 {
     /** The process. */

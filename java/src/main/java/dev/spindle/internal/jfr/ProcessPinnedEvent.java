@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * A raw process waited on its carrier thread because its instrumented code held a monitor or lock
@@ -15,6 +16,7 @@ import jdk.jfr.Name;
 @Label("Process Pinned")
 @Category({"Spindle", "Scheduler"})
 @Description("A process waited on its scheduler thread while holding a lock in instrumented code")
+@StackTrace(false)
 public final class ProcessPinnedEvent extends Event
 {
     /** The process. */

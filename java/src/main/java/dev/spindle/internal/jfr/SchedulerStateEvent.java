@@ -5,23 +5,29 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
-/** A scheduler changed state: went to sleep, woke, went offline or online, drifted off its CPU. */
+/**
+ * A scheduler changed state: drifted off its pinned CPU, or its thread died. Instant events; the
+ * committing thread's stack says nothing about the scheduler, so none is recorded. Sleeps are
+ * {@link SchedulerSleepEvent}s.
+ */
 @Name("dev.spindle.SchedulerState")
 @Label("Scheduler State")
 @Category({"Spindle", "Scheduler"})
-@Description("Scheduler sleep/wake, online/offline and CPU drift")
+@Description("A scheduler drifted off its CPU or died")
+@StackTrace(false)
 public final class SchedulerStateEvent extends Event
 {
     /** 0-based scheduler index. */
     @Label("Scheduler")
     public int scheduler;
 
-    /** SLEEP (the event's duration is the sleep), OFFLINE, ONLINE or DRIFT. */
+    /** DRIFT or DIED. */
     @Label("State")
     public String state;
 
-    /** The CPU it runs on at the end of the event (sched_getcpu). */
+    /** The CPU it was seen on (sched_getcpu). */
     @Label("CPU")
     public int cpu;
 }

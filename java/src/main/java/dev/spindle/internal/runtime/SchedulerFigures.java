@@ -27,10 +27,12 @@ package dev.spindle.internal.runtime;
  * @param observedCpu     CPU read back, -1 unknown.
  * @param drifts          times found off its CPU.
  * @param pinError        why pinning failed, or null.
+ * @param spawned         processes spawned onto it.
+ * @param exited          processes whose exit path ran on it.
  */
 public record SchedulerFigures(int scheduler, boolean online, long[] queued, long executed, long stolen, long migrations,
                                long contextSwitches, long injected, long parks, long wakeups, long idleNanos, long pushedLocal,
                                long overflowed, long stealAttempts, int timers, long stalls, long errors, boolean alive,
-                               int requestedCpu, int observedCpu, long drifts, String pinError)
+                               int requestedCpu, int observedCpu, long drifts, String pinError, long spawned, long exited)
 {
 }

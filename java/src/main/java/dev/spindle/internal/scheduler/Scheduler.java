@@ -4,6 +4,7 @@ import dev.spindle.internal.jfr.JfrSupport;
 import dev.spindle.internal.jfr.LongScheduleEvent;
 import dev.spindle.internal.jfr.ProcessPinnedEvent;
 import dev.spindle.internal.process.ProcessHandle;
+import dev.spindle.internal.jfr.SchedulerSleepEvent;
 import dev.spindle.internal.jfr.SchedulerStateEvent;
 import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.Topology;
@@ -411,7 +412,7 @@ public final class Scheduler
      */
     void sleep(final long deadline)
     {
-        final SchedulerStateEvent event = JfrSupport.schedulerState() ? new SchedulerStateEvent() : null;
+        final SchedulerSleepEvent event = JfrSupport.schedulerSleep() ? new SchedulerSleepEvent() : null;
         if (event != null)
         {
             event.begin();
@@ -435,7 +436,6 @@ public final class Scheduler
         if (event != null)
         {
             event.scheduler = id;
-            event.state = "SLEEP";
             event.cpu = observedCpu;
             event.commit();
         }

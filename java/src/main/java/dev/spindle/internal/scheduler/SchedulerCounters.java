@@ -18,6 +18,9 @@ public final class SchedulerCounters
     private static final VarHandle DRIFTS;
     private static final VarHandle ERRORS;
     private static final VarHandle STALLS;
+    private static final VarHandle SPAWNED;
+    private static final VarHandle IDLE_SEQ;
+    private static final VarHandle EXITED;
 
     static
     {
@@ -31,6 +34,9 @@ public final class SchedulerCounters
             DRIFTS = l.findVarHandle(SchedulerCounters.class, "drifts", long.class);
             ERRORS = l.findVarHandle(SchedulerCounters.class, "errors", long.class);
             STALLS = l.findVarHandle(SchedulerCounters.class, "stalls", long.class);
+            SPAWNED = l.findVarHandle(SchedulerCounters.class, "spawned", long.class);
+            IDLE_SEQ = l.findVarHandle(SchedulerCounters.class, "idleSeq", int.class);
+            EXITED = l.findVarHandle(SchedulerCounters.class, "exited", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -42,9 +48,12 @@ public final class SchedulerCounters
     @SuppressWarnings("unused") private long migrations;      // owner: processes handed to other schedulers
     @SuppressWarnings("unused") private long idleNanos;       // owner: idle time of finished idle periods
     @SuppressWarnings("unused") private long idleSince;       // owner: start of the current idle period, 0 when busy
+    @SuppressWarnings("unused") private int idleSeq;          // owner: odd while it changes idleNanos/idleSince (a seqlock)
     @SuppressWarnings("unused") private long drifts;          // owner: times found off its pinned CPU
     @SuppressWarnings("unused") private long errors;          // owner: failures caught in its loop
     @SuppressWarnings("unused") private long stalls;          // node monitor: times seen stuck in one long call
+    @SuppressWarnings("unused") private long spawned;         // any thread (atomic add): processes that started here
+    @SuppressWarnings("unused") private long exited;          // owner: processes whose exit path ran here
 
     private static void inc(final VarHandle h, final SchedulerCounters c)
     {
@@ -76,12 +85,39 @@ public final class SchedulerCounters
         inc(STALLS, this);
     }
 
+    /** Any thread: a process was spawned onto this scheduler (spawning is not hot: one atomic add). */
+    void spawned()
+    {
+        SPAWNED.getAndAdd(this, 1L);
+    }
+
+    void exited()
+    {
+        inc(EXITED, this);
+    }
+
+    /** @return processes spawned onto this scheduler. */
+    public long spawnedCount()
+    {
+        return (long)SPAWNED.getOpaque(this);
+    }
+
+    /** @return processes whose exit path ran on this scheduler. */
+    public long exitedCount()
+    {
+        return (long)EXITED.getOpaque(this);
+    }
+
     /** Owner: an idle period begins now, unless one is running. @param now System.nanoTime() */
     void idleBegin(final long now)
     {
         if ((long)IDLE_SINCE.get(this) == 0)
         {
-            IDLE_SINCE.setOpaque(this, now);
+            final int seq = (int)IDLE_SEQ.get(this);
+            IDLE_SEQ.setRelease(this, seq + 1);
+            VarHandle.storeStoreFence();
+            IDLE_SINCE.setRelease(this, now);
+            IDLE_SEQ.setRelease(this, seq + 2);
         }
     }
 
@@ -91,8 +127,12 @@ public final class SchedulerCounters
         final long since = (long)IDLE_SINCE.get(this);
         if (since != 0)
         {
-            IDLE_NANOS.setOpaque(this, (long)IDLE_NANOS.get(this) + System.nanoTime() - since);
-            IDLE_SINCE.setOpaque(this, 0L);
+            final int seq = (int)IDLE_SEQ.get(this);
+            IDLE_SEQ.setRelease(this, seq + 1);
+            VarHandle.storeStoreFence(); // the odd sequence is visible before either field changes
+            IDLE_NANOS.setRelease(this, (long)IDLE_NANOS.get(this) + System.nanoTime() - since);
+            IDLE_SINCE.setRelease(this, 0L);
+            IDLE_SEQ.setRelease(this, seq + 2);
         }
     }
 
@@ -105,9 +145,21 @@ public final class SchedulerCounters
     /** @return nanoseconds spent idle so far, including the current idle period. Any thread. */
     public long idleNanos()
     {
-        final long since = (long)IDLE_SINCE.getOpaque(this);
-        final long total = (long)IDLE_NANOS.getOpaque(this);
-        return since == 0 ? total : total + Math.max(0, System.nanoTime() - since);
+        // A seqlock with the owner as its only writer: a reader between the owner's two stores
+        // (the period added to the total, then idleSince cleared) would count the period twice and
+        // then step back; exporters read this as a counter, so it must never go backwards.
+        for (;;)
+        {
+            final int seq = (int)IDLE_SEQ.getAcquire(this);
+            final long total = (long)IDLE_NANOS.getAcquire(this);
+            final long since = (long)IDLE_SINCE.getAcquire(this);
+            VarHandle.loadLoadFence(); // both fields are read before the sequence is checked again
+            if ((seq & 1) == 0 && (int)IDLE_SEQ.getAcquire(this) == seq)
+            {
+                return since == 0 ? total : total + Math.max(0, System.nanoTime() - since);
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** @return processes resumed. */

@@ -333,6 +333,7 @@ public final class Schedulers implements MessageTimer.Delivery
                 throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
             }
             v.start(); // the JDK submits its task: VirtualProcess.execute queues it as a spawn
+            schedulers[p.homeOpaque()].counters().spawned();
             return;
         }
         if (!enqueue(p, from, Placement.Cause.SPAWN))
@@ -340,6 +341,7 @@ public final class Schedulers implements MessageTimer.Delivery
             table.release(p, null);
             throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
         }
+        schedulers[p.homeOpaque()].counters().spawned(); // where it was queued first
     }
 
     /**
@@ -689,6 +691,7 @@ public final class Schedulers implements MessageTimer.Delivery
             p.continuation = null;
             table.release(p, on.free);
             p.mailbox.clear();
+            on.counters().exited();
         }
     }
 
