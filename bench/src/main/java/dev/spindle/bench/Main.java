@@ -32,6 +32,8 @@ import dev.spindle.internal.placement.CpuPlan;
 import dev.spindle.internal.placement.CpuTopology;
 import dev.spindle.internal.placement.Topology;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.LogManager;
 
 /**
  * The {@code spindle} command: {@code bench} runs the cases on Spindle and its peers in one run,
@@ -61,9 +64,32 @@ public final class Main
      */
     public static void main(final String[] args)
     {
-        // OpenHFT affinity logs through SLF4J; with no provider on the class path SLF4J warns on stderr.
-        System.setProperty("slf4j.internal.verbosity", "ERROR");
+        quietLogging();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Loads the command's java.util.logging levels (logging.properties beside this class: warnings
+     * and errors only, one line each) unless the user named a configuration of their own. OpenHFT's
+     * SLF4J messages reach java.util.logging through slf4j-jdk14, Spindle's through System.Logger.
+     */
+    static void quietLogging()
+    {
+        if (System.getProperty("java.util.logging.config.file") != null || System.getProperty("java.util.logging.config.class") != null)
+        {
+            return;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("logging.properties"))
+        {
+            if (in != null)
+            {
+                LogManager.getLogManager().readConfiguration(in);
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("spindle: could not read the logging configuration: " + ex);
+        }
     }
 
     /**
