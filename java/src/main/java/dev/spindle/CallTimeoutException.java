@@ -5,7 +5,9 @@ public final class CallTimeoutException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what timed out. */
+    /**
+     * @param message what timed out.
+     */
     public CallTimeoutException(final String message)
     {
         super(message);

@@ -309,7 +309,10 @@ public final class Node implements AutoCloseable
         return runtime.nodePid();
     }
 
-    /** @param name a name @return its pid, or null when unknown */
+    /**
+     * @param name a name
+     * @return its pid, or null when unknown
+     */
     public Pid whereis(final String name)
     {
         return runtime.whereis(name);

@@ -224,14 +224,20 @@ public final class Proc
         return ProcessOps.put(ProcessOps.self("put(key, value)"), key, value);
     }
 
-    /** @param key a key @return its value in the caller's process dictionary, or null */
+    /**
+     * @param key a key
+     * @return its value in the caller's process dictionary, or null
+     */
     public static Object get(final Object key)
     {
         Objects.requireNonNull(key, "key");
         return ProcessOps.get(ProcessOps.self("get(key)"), key);
     }
 
-    /** @param key a key @return the value it had in the caller's process dictionary, or null */
+    /**
+     * @param key a key
+     * @return the value it had in the caller's process dictionary, or null
+     */
     public static Object erase(final Object key)
     {
         Objects.requireNonNull(key, "key");
@@ -377,13 +383,19 @@ public final class Proc
         ProcessOps.register(ProcessOps.self("register(name, pid)"), name, pid);
     }
 
-    /** @param name a name @return whether it was registered */
+    /**
+     * @param name a name
+     * @return whether it was registered
+     */
     public static boolean unregister(final String name)
     {
         return ProcessOps.unregister(ProcessOps.self("unregister(name)"), name);
     }
 
-    /** @param name a name @return its pid, or null when unknown */
+    /**
+     * @param name a name
+     * @return its pid, or null when unknown
+     */
     public static Pid whereis(final String name)
     {
         return ProcessOps.whereis(ProcessOps.self("whereis(name)"), name);

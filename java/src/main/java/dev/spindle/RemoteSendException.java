@@ -11,13 +11,18 @@ public class RemoteSendException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what went wrong. */
+    /**
+     * @param message what went wrong.
+     */
     public RemoteSendException(final String message)
     {
         super(message);
     }
 
-    /** @param message what went wrong. @param cause the serializer's error. */
+    /**
+     * @param message what went wrong.
+     * @param cause the serializer's error.
+     */
     public RemoteSendException(final String message, final Throwable cause)
     {
         super(message, cause);

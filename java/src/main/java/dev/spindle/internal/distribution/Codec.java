@@ -135,7 +135,11 @@ final class Codec
         return m;
     }
 
-    /** @param bytes a frame's bytes @param len its length @return an Aeron-ready view of them (reused) */
+    /**
+     * @param bytes a frame's bytes
+     * @param len its length
+     * @return an Aeron-ready view of them (reused)
+     */
     org.agrona.concurrent.UnsafeBuffer view(final byte[] bytes, final int len)
     {
         if (view.byteArray() != bytes || view.capacity() != len)
@@ -268,7 +272,10 @@ final class Codec
         }
     }
 
-    /** @param in a frame positioned at a payload @return the object */
+    /**
+     * @param in a frame positioned at a payload
+     * @return the object
+     */
     Object readObject(final MemoryBuffer in)
     {
         return fory.deserialize(in);

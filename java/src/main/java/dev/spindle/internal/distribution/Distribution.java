@@ -208,13 +208,19 @@ public final class Distribution implements Remote, AutoCloseable
         throw new IllegalStateException("this node has no name, so it cannot reach other nodes: start it with NodeConfig.Builder.name(...)");
     }
 
-    /** @param pc a process of some node @return its node's distribution */
+    /**
+     * @param pc a process of some node
+     * @return its node's distribution
+     */
     public static Distribution of(final ProcessContinuation pc)
     {
         return of(pc.scheduler().group());
     }
 
-    /** @param runtime a node's runtime @return its distribution */
+    /**
+     * @param runtime a node's runtime
+     * @return its distribution
+     */
     public static Distribution of(final NodeRuntime runtime)
     {
         return of(runtime.schedulers());

@@ -144,7 +144,10 @@ final class Transport implements AutoCloseable
         return work;
     }
 
-    /** @param address {@code host:port} @return the channel publishing to it or listening on it */
+    /**
+     * @param address {@code host:port}
+     * @return the channel publishing to it or listening on it
+     */
     String channel(final String address)
     {
         return "aeron:udp?endpoint=" + address + "|term-length=" + config.termLength();

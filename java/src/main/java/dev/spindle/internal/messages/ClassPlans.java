@@ -31,7 +31,9 @@ final class ClassPlans extends ClassValue<Plan>
 {
     private final Class<?>[] trusted;
 
-    /** @param trusted classes taken as immutable, with their subclasses */
+    /**
+     * @param trusted classes taken as immutable, with their subclasses
+     */
     ClassPlans(final List<Class<?>> trusted)
     {
         this.trusted = trusted.toArray(new Class<?>[0]);

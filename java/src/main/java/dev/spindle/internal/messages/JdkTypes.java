@@ -96,20 +96,29 @@ final class JdkTypes
         return Map.copyOf(m);
     }
 
-    /** @param c a class @return whether it was loaded by the JDK (boot or platform loader) */
+    /**
+     * @param c a class
+     * @return whether it was loaded by the JDK (boot or platform loader)
+     */
     static boolean isJdk(final Class<?> c)
     {
         final ClassLoader l = c.getClassLoader();
         return l == null || l == ClassLoader.getPlatformClassLoader();
     }
 
-    /** @param c a JDK class @return whether its instances are immutable values */
+    /**
+     * @param c a JDK class
+     * @return whether its instances are immutable values
+     */
     static boolean isValue(final Class<?> c)
     {
         return VALUES.contains(c);
     }
 
-    /** @param c a JDK class @return how to reach its elements if it is a known immutable container, else null */
+    /**
+     * @param c a JDK class
+     * @return how to reach its elements if it is a known immutable container, else null
+     */
     static Container container(final Class<?> c)
     {
         return CONTAINERS.get(c);

@@ -27,7 +27,9 @@ public final class SpindleNative
      */
     public static native long create(int n, int localCapacity, int injectCapacity);
 
-    /** @param h handle; no call may follow. */
+    /**
+     * @param h handle; no call may follow.
+     */
     public static native void destroy(long h);
 
     /** Owner only. @param h handle @param s scheduler @param pid process index @param prio 0..3 */
@@ -45,16 +47,30 @@ public final class SpindleNative
     /** Any thread. @param h handle @param s scheduler */
     public static native void unpark(long h, int s);
 
-    /** @param h handle @param n schedulers online */
+    /**
+     * @param h handle
+     * @param n schedulers online
+     */
     public static native void setOnline(long h, int n);
 
-    /** @param h handle @return schedulers online */
+    /**
+     * @param h handle
+     * @return schedulers online
+     */
     public static native int online(long h);
 
-    /** @param h handle @param s scheduler @param prio 0..3 @return approximate length */
+    /**
+     * @param h handle
+     * @param s scheduler
+     * @param prio 0..3
+     * @return approximate length
+     */
     public static native long queueLength(long h, int s, int prio);
 
-    /** @param h handle @return direct buffer over n * 64 bytes of sp_counters */
+    /**
+     * @param h handle
+     * @return direct buffer over n * 64 bytes of sp_counters
+     */
     public static native ByteBuffer counters(long h);
 
     /** @return sched_getcpu() or -1 */
@@ -63,6 +79,9 @@ public final class SpindleNative
     /** @return CPUs of this thread's affinity mask, ascending, or null */
     public static native int[] allowedCpus();
 
-    /** @param cpu CPU id @return 0 or -errno */
+    /**
+     * @param cpu CPU id
+     * @return 0 or -errno
+     */
     public static native int pinCurrent(int cpu);
 }

@@ -29,7 +29,9 @@ public final class InboxHandle extends ProcessHandle
     @SuppressWarnings("unused")
     private Thread receiver;
 
-    /** @param pid the inbox's pid. */
+    /**
+     * @param pid the inbox's pid.
+     */
     public InboxHandle(final Pid pid)
     {
         super(pid, 2, -1);

@@ -10,7 +10,9 @@ public final class ProcessExit extends Error
 
     private final transient Object reason;
 
-    /** @param reason the exit reason. */
+    /**
+     * @param reason the exit reason.
+     */
     public ProcessExit(final Object reason)
     {
         super("process exit: " + reason, null, false, false);

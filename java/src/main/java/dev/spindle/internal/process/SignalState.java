@@ -38,7 +38,9 @@ public final class SignalState
     private List<Timer> timers;
     private int timersPruneAt = 8;
 
-    /** @param t a timer aimed at this process. */
+    /**
+     * @param t a timer aimed at this process.
+     */
     public void addTimer(final Timer t)
     {
         if (timers == null)

@@ -65,13 +65,23 @@ public interface RunQueueSet extends AutoCloseable
     /** Any thread. @param s scheduler to wake */
     void unpark(int s);
 
-    /** @param n schedulers that may steal and be stolen from */
+    /**
+     * @param n schedulers that may steal and be stolen from
+     */
     void setOnline(int n);
 
-    /** @param s scheduler @param prio 0..3 @return approximate queued entries */
+    /**
+     * @param s scheduler
+     * @param prio 0..3
+     * @return approximate queued entries
+     */
     long queueLength(int s, int prio);
 
-    /** @param s scheduler @param counter one of the counter constants @return its value */
+    /**
+     * @param s scheduler
+     * @param counter one of the counter constants
+     * @return its value
+     */
     long counter(int s, int counter);
 
     /** Frees the queues; no call may follow. */

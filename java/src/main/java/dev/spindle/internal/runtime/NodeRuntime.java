@@ -152,7 +152,10 @@ public final class NodeRuntime
         schedulers.signals().send(pid, new dev.spindle.internal.signals.Signal.ExitSignal(nodePid, reason, false));
     }
 
-    /** @param name a name @return its holder, or null */
+    /**
+     * @param name a name
+     * @return its holder, or null
+     */
     public Pid whereis(final String name)
     {
         return schedulers.signals().registry().whereis(name);
@@ -583,7 +586,10 @@ public final class NodeRuntime
         return schedulers.activeCount();
     }
 
-    /** @param n schedulers online @return the previous number */
+    /**
+     * @param n schedulers online
+     * @return the previous number
+     */
     public int setOnline(final int n)
     {
         return schedulers.setOnline(n);
@@ -606,7 +612,10 @@ public final class NodeRuntime
         return schedulers.dirtyLoad()[0];
     }
 
-    /** @param i scheduler @return its idle time so far */
+    /**
+     * @param i scheduler
+     * @return its idle time so far
+     */
     public long idleNanos(final int i)
     {
         return schedulers.scheduler(i).counters().idleNanos();

@@ -80,7 +80,11 @@ public final class ProcessOps
 
     // ---- messages and processes ----
 
-    /** @param pc caller @param to receiver @param message not null */
+    /**
+     * @param pc caller
+     * @param to receiver
+     * @param message not null
+     */
     public static void send(final ProcessContinuation pc, final Pid to, final Object message)
     {
         group(pc).send(to, message, pc.scheduler());
@@ -125,7 +129,11 @@ public final class ProcessOps
         return spawned;
     }
 
-    /** @param pc caller @param priority new priority @return the previous one */
+    /**
+     * @param pc caller
+     * @param priority new priority
+     * @return the previous one
+     */
     public static Priority setPriority(final ProcessContinuation pc, final Priority priority)
     {
         final Process p = pc.process;
@@ -134,7 +142,9 @@ public final class ProcessOps
         return old;
     }
 
-    /** @param pc caller: gives way to the other runnable processes */
+    /**
+     * @param pc caller: gives way to the other runnable processes
+     */
     public static void yield(final ProcessContinuation pc)
     {
         pc.scheduler().spendOne();
@@ -170,7 +180,11 @@ public final class ProcessOps
         return Receive.receive(pc, match, timeoutNanos, 0);
     }
 
-    /** @param pc caller @param settings what to report @return the previous receiver */
+    /**
+     * @param pc caller
+     * @param settings what to report
+     * @return the previous receiver
+     */
     public static Pid systemMonitor(final ProcessContinuation pc, final dev.spindle.SystemMonitor settings)
     {
         return group(pc).setSystemMonitor(settings.on() ? pc.process.pid : null, settings);
@@ -178,20 +192,33 @@ public final class ProcessOps
 
     // ---- the process dictionary ----
 
-    /** @param pc caller @param key key @param value value @return the previous value, or null */
+    /**
+     * @param pc caller
+     * @param key key
+     * @param value value
+     * @return the previous value, or null
+     */
     public static Object put(final ProcessContinuation pc, final Object key, final Object value)
     {
         return pc.process.dictionary(true).put(key, value);
     }
 
-    /** @param pc caller @param key key @return its value, or null */
+    /**
+     * @param pc caller
+     * @param key key
+     * @return its value, or null
+     */
     public static Object get(final ProcessContinuation pc, final Object key)
     {
         final java.util.Map<Object, Object> d = pc.process.dictionary(false);
         return d == null ? null : d.get(key);
     }
 
-    /** @param pc caller @param key key @return the value it had, or null */
+    /**
+     * @param pc caller
+     * @param key key
+     * @return the value it had, or null
+     */
     public static Object erase(final ProcessContinuation pc, final Object key)
     {
         final java.util.Map<Object, Object> d = pc.process.dictionary(false);
@@ -200,14 +227,20 @@ public final class ProcessOps
 
     // ---- links, exits, monitors ----
 
-    /** @param pc caller @param pid other process */
+    /**
+     * @param pc caller
+     * @param pid other process
+     */
     public static void link(final ProcessContinuation pc, final Pid pid)
     {
         signals(pc).link(pc.process, pid);
         pc.scheduler().charge(pc);
     }
 
-    /** @param pc caller @param pid other process */
+    /**
+     * @param pc caller
+     * @param pid other process
+     */
     public static void unlink(final ProcessContinuation pc, final Pid pid)
     {
         signals(pc).unlink(pc.process, pid);
@@ -225,20 +258,32 @@ public final class ProcessOps
         throw new ProcessExit(reason);
     }
 
-    /** @param pc caller @param pid target @param reason reason */
+    /**
+     * @param pc caller
+     * @param pid target
+     * @param reason reason
+     */
     public static void exit(final ProcessContinuation pc, final Pid pid, final Object reason)
     {
         signals(pc).send(pid, new Signal.ExitSignal(pc.process.pid, reason, false));
         pc.scheduler().charge(pc);
     }
 
-    /** @param pc caller @param on whether to trap @return the previous setting */
+    /**
+     * @param pc caller
+     * @param on whether to trap
+     * @return the previous setting
+     */
     public static boolean trapExit(final ProcessContinuation pc, final boolean on)
     {
         return Signals.trapExit(pc.process, on);
     }
 
-    /** @param pc caller @param pid target @return the monitor's ref */
+    /**
+     * @param pc caller
+     * @param pid target
+     * @return the monitor's ref
+     */
     public static Ref monitor(final ProcessContinuation pc, final Pid pid)
     {
         final Process p = pc.process;
@@ -248,7 +293,12 @@ public final class ProcessOps
         return ref;
     }
 
-    /** @param pc caller @param ref monitor @param flush remove a queued Down too @return whether active */
+    /**
+     * @param pc caller
+     * @param ref monitor
+     * @param flush remove a queued Down too
+     * @return whether active
+     */
     public static boolean demonitor(final ProcessContinuation pc, final Ref ref, final boolean flush)
     {
         final boolean active = signals(pc).demonitor(pc.process, ref);
@@ -261,19 +311,31 @@ public final class ProcessOps
 
     // ---- names ----
 
-    /** @param pc caller @param name name @param pid holder */
+    /**
+     * @param pc caller
+     * @param name name
+     * @param pid holder
+     */
     public static void register(final ProcessContinuation pc, final String name, final Pid pid)
     {
         signals(pc).registry().register(name, pid);
     }
 
-    /** @param pc caller @param name name @return whether it was registered */
+    /**
+     * @param pc caller
+     * @param name name
+     * @return whether it was registered
+     */
     public static boolean unregister(final ProcessContinuation pc, final String name)
     {
         return signals(pc).registry().unregister(name);
     }
 
-    /** @param pc caller @param name name @return its holder or null */
+    /**
+     * @param pc caller
+     * @param name name
+     * @return its holder or null
+     */
     public static Pid whereis(final ProcessContinuation pc, final String name)
     {
         return signals(pc).registry().whereis(name);
@@ -281,7 +343,10 @@ public final class ProcessOps
 
     // ---- refs and timers ----
 
-    /** @param pc caller @return a new reference, also a receive marker */
+    /**
+     * @param pc caller
+     * @return a new reference, also a receive marker
+     */
     public static Ref makeRef(final ProcessContinuation pc)
     {
         final Process p = pc.process;
@@ -394,7 +459,11 @@ public final class ProcessOps
         return call(pc, server, request, nanos, timeout);
     }
 
-    /** @param pc caller @param call the call as received @param value the answer */
+    /**
+     * @param pc caller
+     * @param call the call as received
+     * @param value the answer
+     */
     public static void reply(final ProcessContinuation pc, final Call call, final Object value)
     {
         send(pc, call.from(), new Reply(call.ref(), value));

@@ -84,19 +84,28 @@ final class ActiveSet
         }
     }
 
-    /** @param s scheduler @return whether it is active and neither stuck nor dead */
+    /**
+     * @param s scheduler
+     * @return whether it is active and neither stuck nor dead
+     */
     boolean usable(final int s)
     {
         return s < active && unusable.get(s) == 0;
     }
 
-    /** @param s scheduler @return whether its thread died */
+    /**
+     * @param s scheduler
+     * @return whether its thread died
+     */
     boolean dead(final int s)
     {
         return (unusable.get(s) & DEAD) != 0;
     }
 
-    /** @param s scheduler @return whether the monitor sees it stuck in one long call */
+    /**
+     * @param s scheduler
+     * @return whether the monitor sees it stuck in one long call
+     */
     boolean stalled(final int s)
     {
         return (unusable.get(s) & STALLED) != 0;
@@ -116,7 +125,9 @@ final class ActiveSet
         }
     }
 
-    /** @param s a scheduler whose thread died: never given work again */
+    /**
+     * @param s a scheduler whose thread died: never given work again
+     */
     void setDead(final int s)
     {
         unusable.getAndUpdate(s, v -> v | DEAD);

@@ -37,7 +37,9 @@ public sealed class ProcessContinuation extends Continuation implements Mailbox.
     // The carrier a pinned wait blocks (a raw process holding a lock in instrumented code), or null.
     volatile Thread pinnedWaiter;
 
-    /** @param process the process, whose {@code run()} is the continuation's body. */
+    /**
+     * @param process the process, whose {@code run()} is the continuation's body.
+     */
     public ProcessContinuation(final Process process)
     {
         super(SCOPE, process);

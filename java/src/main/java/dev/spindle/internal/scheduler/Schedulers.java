@@ -73,7 +73,10 @@ public final class Schedulers implements MessageTimer.Delivery
     private volatile SystemMonitorTarget systemMonitor;
     private volatile long longQueue;
 
-    /** @param receiver who gets the events @param settings what to report */
+    /**
+     * @param receiver who gets the events
+     * @param settings what to report
+     */
     record SystemMonitorTarget(Pid receiver, SystemMonitor settings)
     {
     }
@@ -182,7 +185,10 @@ public final class Schedulers implements MessageTimer.Delivery
         return schedulers.length;
     }
 
-    /** @param i index @return scheduler i. */
+    /**
+     * @param i index
+     * @return scheduler i.
+     */
     public Scheduler scheduler(final int i)
     {
         return schedulers[i];
@@ -200,13 +206,19 @@ public final class Schedulers implements MessageTimer.Delivery
         return active.active();
     }
 
-    /** @param i scheduler @return whether its thread died (it is never given work again) */
+    /**
+     * @param i scheduler
+     * @return whether its thread died (it is never given work again)
+     */
     public boolean dead(final int i)
     {
         return active.dead(i);
     }
 
-    /** @param i scheduler @return whether the node's monitor sees it stuck in one long call now */
+    /**
+     * @param i scheduler
+     * @return whether the node's monitor sees it stuck in one long call now
+     */
     public boolean stalled(final int i)
     {
         return active.stalled(i);

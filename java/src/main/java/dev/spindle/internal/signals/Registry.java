@@ -84,7 +84,10 @@ public final class Registry
         return h != null && !h.exitingVolatile();
     }
 
-    /** @param name a name @return whether it was registered */
+    /**
+     * @param name a name
+     * @return whether it was registered
+     */
     public boolean unregister(final String name)
     {
         if (name == null)
@@ -111,7 +114,10 @@ public final class Registry
         return true;
     }
 
-    /** @param name a name @return its pid, or null */
+    /**
+     * @param name a name
+     * @return its pid, or null
+     */
     public Pid whereis(final String name)
     {
         return name == null ? null : names.get(name);

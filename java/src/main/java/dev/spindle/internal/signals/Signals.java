@@ -312,7 +312,11 @@ public final class Signals
         }
     }
 
-    /** @param self the process @param on whether to trap @return the previous value */
+    /**
+     * @param self the process
+     * @param on whether to trap
+     * @return the previous value
+     */
     public static boolean trapExit(final ProcessHandle self, final boolean on)
     {
         synchronized (self)

@@ -49,7 +49,9 @@ public final class TimerHeap
         final Timer[] timers;
         final long[] armings;
 
-        /** @param capacity timers fired per batch. */
+        /**
+         * @param capacity timers fired per batch.
+         */
         public Expired(final int capacity)
         {
             timers = new Timer[capacity];
