@@ -213,6 +213,31 @@ public final class Mailbox extends Link
     }
 
     /**
+     * The exit path, once the owner's signal path is closed: hands every item put before now to
+     * {@code sink}, in order, signals included. Unlike repeated {@link #pollInbound()} it does not
+     * stop at a producer that has exchanged the tail but not linked its node yet (the list's one
+     * non-linearizable window): it waits for that link, so no signal queued behind such a message
+     * is missed. Items put after the call began are left alone (the caller drops them).
+     *
+     * @param sink receives each item.
+     */
+    public void drainForExit(final java.util.function.Consumer<Object> sink)
+    {
+        final Link last = (Link)TAIL.getVolatile(this);
+        while (head != last)
+        {
+            final Object m = poll();
+            if (m == null)
+            {
+                Thread.onSpinWait(); // a producer between its exchange and its link: microseconds
+                continue;
+            }
+            countTaken();
+            sink.accept(m);
+        }
+    }
+
+    /**
      * Owner only (and the exit path): the next raw inbound item, signals included; counted as taken.
      *
      * @return it, or null.

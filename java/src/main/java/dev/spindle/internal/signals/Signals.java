@@ -479,16 +479,17 @@ public final class Signals
             }
         }
         // Requests still queued get the dead-process answers; the rest of the mailbox is dropped.
+        // Every signal was put under the lock before it closed: drain up to now, waiting out producers
+        // of earlier messages still linking their nodes (else a signal behind them would be lost).
         final List<Signal> late = new ArrayList<>();
-        Object m;
-        while ((m = p.mailbox.pollInbound()) != null)
+        p.mailbox.drainForExit(m ->
         {
             if (m instanceof Signal s)
             {
                 p.signalHandled();
                 late.add(s);
             }
-        }
+        });
         for (final Signal s : late)
         {
             switch (s)
