@@ -39,7 +39,8 @@ import java.util.Map;
 
 /**
  * The {@code spindle} command: {@code bench} runs the cases on Spindle and its peers in one run,
- * {@code topology} shows the CPU layout and verified placement, {@code jmh} forwards to JMH.
+ * {@code topology} shows the CPU layout and verified placement, {@code jmh} forwards to JMH, {@code soak}
+ * runs the soak test (dev.spindle.bench.soak).
  */
 public final class Main
 {
@@ -84,7 +85,8 @@ public final class Main
                 case "bench" -> bench(rest, out, err);
                 case "topology" -> topology(rest, out);
                 case "jmh" -> jmh(rest);
-                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, jmh, help)");
+                case "soak" -> dev.spindle.bench.soak.Soak.run(rest, out, err);
+                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, jmh, soak, help)");
             };
         }
         catch (final BenchOptions.UsageException | IllegalArgumentException ex)
@@ -110,6 +112,7 @@ public final class Main
         out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--help]");
         out.println("       ./spindle topology [--schedulers N] [--cpus 0,1]");
         out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
+        out.println("       ./spindle soak [--minutes N] [--seed S] [--out DIR]   soak test under faults (./spindle soak --help, docs/soak.md)");
         out.println();
         out.println("cases:");
         for (final Case c : cases(2))
