@@ -22,21 +22,22 @@ final class Flatness
      * @param late     median of the last third.
      * @param tolerance allowed growth.
      * @param ok       whether late - early is within it (true when there were too few rounds to judge).
+     * @param why      why it was not judged, or null.
      */
-    record Verdict(String metric, String unit, int rounds, double early, double late, double tolerance, boolean ok)
+    record Verdict(String metric, String unit, int rounds, double early, double late, double tolerance, boolean ok, String why)
     {
         boolean judged()
         {
-            return rounds >= 2;
+            return why == null;
         }
 
         String describe()
         {
             if (!judged())
             {
-                return String.format(Locale.ROOT, "%-28s not judged: %d round(s) after warm-up, 2 needed", metric, rounds);
+                return String.format(Locale.ROOT, "%-34s not judged: %s", metric, why);
             }
-            return String.format(Locale.ROOT, "%-28s %9.1f -> %9.1f %s (%+.1f, tolerance %.1f over %d rounds) %s", metric, early, late, unit,
+            return String.format(Locale.ROOT, "%-34s %9.1f -> %9.1f %s (%+.1f, tolerance %.1f over %d rounds) %s", metric, early, late, unit,
                 late - early, tolerance, rounds, ok ? "flat" : "GREW");
         }
     }
@@ -58,13 +59,19 @@ final class Flatness
         final double[] v = Arrays.stream(values).filter(x -> x >= 0).toArray();
         if (v.length < 2)
         {
-            return new Verdict(metric, unit, v.length, Double.NaN, Double.NaN, Double.NaN, true);
+            return skipped(metric, unit, v.length + " round(s) after warm-up, 2 needed");
         }
         final int third = Math.max(1, v.length / 3);
         final double early = median(Arrays.copyOfRange(v, 0, third));
         final double late = median(Arrays.copyOfRange(v, v.length - third, v.length));
         final double tolerance = Math.max(absolute, relative * early);
-        return new Verdict(metric, unit, v.length, early, late, tolerance, late - early <= tolerance);
+        return new Verdict(metric, unit, v.length, early, late, tolerance, late - early <= tolerance, null);
+    }
+
+    /** @return a verdict that judged nothing, and says why. */
+    static Verdict skipped(final String metric, final String unit, final String why)
+    {
+        return new Verdict(metric, unit, 0, Double.NaN, Double.NaN, Double.NaN, true, why);
     }
 
     static double median(final double[] values)

@@ -130,6 +130,7 @@ final class Pipes
         final Pid pid;
         final Ref ref;
         final SeqLog log;
+        final long sinceNs = System.nanoTime();
 
         Feed(final int slot, final Pid pid, final Ref ref, final SeqLog log)
         {
@@ -334,7 +335,10 @@ final class Pipes
                     for (final Feed f : byPid.values())
                     {
                         ctx.fail(Failures.HANG, "producer " + id + ": " + f.outstanding() + " messages to " + f.pid +
-                            " neither acknowledged nor followed by a Down within " + DRAIN_NANOS / 1_000_000_000L + " s");
+                            " neither acknowledged nor followed by a Down within " + DRAIN_NANOS / 1_000_000_000L + " s (first unacked " +
+                            f.log.sentAt(f.log.acked) + ", " + f.log.doneCount() + " processed, " + f.log.acked + " acked); the consumer now: " +
+                            ctx.node.info(f.pid) + "; its name now: " + Proc.whereis(consumerName(f.slot)) + "; monitor " + f.ref +
+                            " made " + (System.nanoTime() - f.sinceNs) / 1_000_000 + " ms ago; the producer now: " + ctx.node.info(self));
                     }
                     return;
                 }

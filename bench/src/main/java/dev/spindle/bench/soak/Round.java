@@ -44,7 +44,7 @@ final class Round
     private static final long FINISH_NANOS = 60_000_000_000L;
     private static final long SETTLE_NANOS = 10_000_000_000L;
     /** A wait this long past its timeout counts as a lost wake-up ({@link Failures#STUCK_RECEIVE}). */
-    static final long STUCK_NANOS = 10_000_000_000L;
+    static final long STUCK_NANOS = 5_000_000_000L;
     /** --inject leak-heap: what a leaking round keeps. */
     private static final List<byte[]> LEAKED = new ArrayList<>();
 
@@ -83,7 +83,7 @@ final class Round
         final SplittableRandom rnd;
         try (Inbox driver = node.inbox())
         {
-            ctx = new RoundContext(round, o, driver.pid());
+            ctx = new RoundContext(round, o, node, driver.pid());
             rnd = ctx.random("driver", 0);
             try
             {

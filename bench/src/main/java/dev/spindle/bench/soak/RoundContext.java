@@ -79,6 +79,8 @@ final class RoundContext
 
     final int round;
     final SoakOptions options;
+    /** For diagnostics only ({@code node.info} in a failure's details). */
+    final dev.spindle.Node node;
     final Pid driver;
     final Tally tally = new Tally();
     final Failures failures = new Failures();
@@ -92,9 +94,10 @@ final class RoundContext
     /** Set when the activity phase ends: every loop then drains and reports {@link Done}. */
     volatile boolean stopping;
 
-    RoundContext(final int round, final SoakOptions options, final Pid driver)
+    RoundContext(final int round, final SoakOptions options, final dev.spindle.Node node, final Pid driver)
     {
         this.round = round;
+        this.node = node;
         this.options = options;
         this.driver = driver;
     }

@@ -68,7 +68,8 @@ final class SoakJson
         {
             sb.append(first ? "\n" : ",\n").append("    {\"metric\": ").append(str(v.metric())).append(", \"unit\": ").append(str(v.unit()))
                 .append(", \"rounds\": ").append(v.rounds()).append(", \"early\": ").append(num(v.early())).append(", \"late\": ")
-                .append(num(v.late())).append(", \"tolerance\": ").append(num(v.tolerance())).append(", \"ok\": ").append(v.ok()).append('}');
+                .append(num(v.late())).append(", \"tolerance\": ").append(num(v.tolerance())).append(", \"ok\": ").append(v.ok())
+                .append(", \"not_judged\": ").append(v.why() == null ? "null" : str(v.why())).append('}');
             first = false;
         }
         sb.append("\n  ],\n  \"failures\": {");
@@ -94,8 +95,9 @@ final class SoakJson
         {
             return "null";
         }
-        return "{\"heap_used\": " + v.heapUsed() + ", \"rss\": " + v.rss() + ", \"nmt_committed\": " + v.nmtCommitted() + ", \"threads\": " +
-            v.threads() + ", \"spindle_threads\": " + v.spindleThreads() + "}";
+        return "{\"heap_used\": " + v.heapUsed() + ", \"heap_committed\": " + v.heapCommitted() + ", \"rss\": " + v.rss() +
+            ", \"rss_outside_heap\": " + v.rssOutsideHeap() + ", \"nmt_committed\": " + v.nmtCommitted() + ", \"nmt_outside_heap\": " +
+            v.nmtOutsideHeap() + ", \"threads\": " + v.threads() + ", \"spindle_threads\": " + v.spindleThreads() + "}";
     }
 
     private static String num(final double d)
