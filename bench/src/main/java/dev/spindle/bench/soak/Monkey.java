@@ -5,6 +5,7 @@ import dev.spindle.Priority;
 import dev.spindle.ProcessBody;
 import dev.spindle.Proc;
 import dev.spindle.Reason;
+import dev.spindle.SpawnOptions;
 import dev.spindle.Supervisor;
 
 import java.time.Duration;
@@ -74,9 +75,9 @@ final class Monkey
     }
 
     /** @return the monkey's options: high priority, so kills keep their pace on a busy node. */
-    static dev.spindle.SpawnOptions options()
+    static SpawnOptions options()
     {
-        return dev.spindle.SpawnOptions.defaults().priority(Priority.HIGH);
+        return SpawnOptions.defaults().priority(Priority.HIGH);
     }
 
     static ProcessBody monkey(final RoundContext ctx, final int consumers, final int servers, final int group)

@@ -63,6 +63,8 @@ final class Round
         Failures failures;
         int processesLeft;
         long timersLeft;
+        /** Time the whole JVM or machine stood still during the round ({@link Stalls}). */
+        long stalledNanos;
         Vitals alive;
         Vitals closed;
         String loadAverage;
@@ -72,7 +74,7 @@ final class Round
     {
     }
 
-    static Result run(final Node node, final int round, final int nodeIndex, final String queues, final SoakOptions o)
+    static Result run(final Node node, final int round, final int nodeIndex, final String queues, final SoakOptions o, final Stalls stalls)
     {
         final Result r = new Result();
         r.round = round;
@@ -83,7 +85,7 @@ final class Round
         final SplittableRandom rnd;
         try (Inbox driver = node.inbox())
         {
-            ctx = new RoundContext(round, o, node, driver.pid());
+            ctx = new RoundContext(round, o, node, stalls, driver.pid());
             rnd = ctx.random("driver", 0);
             try
             {
@@ -123,6 +125,7 @@ final class Round
             r.timerLateness[i] = ctx.tally.timerLateness[i].sum();
         }
         r.failures = ctx.failures;
+        r.stalledNanos = stalls.within(started, System.nanoTime());
         r.seconds = (System.nanoTime() - started) / 1e9;
         return r;
     }
@@ -267,7 +270,7 @@ final class Round
         for (final Map.Entry<String, Pid> e : accountants.entrySet())
         {
             final RoundContext.Watch w = ctx.watch(e.getKey());
-            if (w.overdueNs(now) > STUCK_NANOS)
+            if (w.overdueNs(now) - ctx.stalls.within(w.startNs(), now) > STUCK_NANOS)
             {
                 if (w.reportedStartNs != w.startNs())
                 {

@@ -1,8 +1,12 @@
 package dev.spindle.bench.soak;
 
+import dev.spindle.Down;
+import dev.spindle.Node;
 import dev.spindle.Pid;
 import dev.spindle.Proc;
+import dev.spindle.Ref;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,7 +84,9 @@ final class RoundContext
     final int round;
     final SoakOptions options;
     /** For diagnostics only ({@code node.info} in a failure's details). */
-    final dev.spindle.Node node;
+    final Node node;
+    /** Stalls of the JVM or machine, excused from the lateness checks. */
+    final Stalls stalls;
     final Pid driver;
     final Tally tally = new Tally();
     final Failures failures = new Failures();
@@ -94,10 +100,11 @@ final class RoundContext
     /** Set when the activity phase ends: every loop then drains and reports {@link Done}. */
     volatile boolean stopping;
 
-    RoundContext(final int round, final SoakOptions options, final dev.spindle.Node node, final Pid driver)
+    RoundContext(final int round, final SoakOptions options, final Node node, final Stalls stalls, final Pid driver)
     {
         this.round = round;
         this.node = node;
+        this.stalls = stalls;
         this.options = options;
         this.driver = driver;
     }
@@ -136,8 +143,8 @@ final class RoundContext
                 final Pid old = Proc.whereis(name);
                 if (old != null)
                 {
-                    final dev.spindle.Ref ref = Proc.monitor(old);
-                    if (Proc.receive(m -> m instanceof dev.spindle.Down d && d.ref().equals(ref), java.time.Duration.ofSeconds(10)) == null)
+                    final Ref ref = Proc.monitor(old);
+                    if (Proc.receive(m -> m instanceof Down d && d.ref().equals(ref), Duration.ofSeconds(10)) == null)
                     {
                         Proc.demonitor(ref, true);
                         fail(Failures.HANG, "the previous holder " + old + " of '" + name + "' did not die within 10 s");
@@ -182,16 +189,35 @@ final class RoundContext
      */
     void checkWaited(final String where, final long startNs, final long timeoutNs)
     {
-        final long waited = System.nanoTime() - startNs;
+        final long now = System.nanoTime();
+        final long waited = now - startNs;
         tally.add(Tally.Count.TIMEOUTS_CHECKED);
         if (waited < timeoutNs)
         {
             fail(Failures.EARLY_TIMEOUT, where + " timed out after " + waited + " ns, before its timeout of " + timeoutNs + " ns");
         }
-        else if (waited - timeoutNs > options.timerLateMs * 1_000_000L)
+        else
         {
-            fail(Failures.LATE_TIMER, where + " with a timeout of " + timeoutNs / 1000 + " us returned " + (waited - timeoutNs) / 1_000_000 +
-                " ms late");
+            late(where + " with a timeout of " + timeoutNs / 1000 + " us returned", startNs, now, waited - timeoutNs);
+        }
+    }
+
+    /**
+     * Reports {@code lateNs} of lateness beyond --timer-late-ms, less the JVM or machine stalls
+     * during the wait ({@link Stalls}): a plain thread was late then too.
+     *
+     * @param what    what came late, for the message.
+     * @param startNs when the wait began.
+     * @param now     when it ended.
+     * @param lateNs  how late it was.
+     */
+    void late(final String what, final long startNs, final long now, final long lateNs)
+    {
+        final long stalled = stalls.within(startNs, now);
+        if (lateNs - stalled > options.timerLateMs * 1_000_000L)
+        {
+            fail(Failures.LATE_TIMER, what + " " + lateNs / 1_000_000 + " ms late" + (stalled > 0 ? " (" + stalled / 1_000_000 +
+                " ms of it the whole JVM stalled)" : ""));
         }
     }
 

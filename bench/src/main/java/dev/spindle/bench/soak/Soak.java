@@ -84,6 +84,7 @@ public final class Soak
         String queues = null;
         int nodeIndex = -1;
         int roundsOnNode = 0;
+        final Stalls stalls = new Stalls();
         try
         {
             for (int round = 0; ; round++)
@@ -96,7 +97,7 @@ public final class Soak
                         .runQueues(queues.equals("native") ? RunQueues.NATIVE : RunQueues.JAVA).build());
                     roundsOnNode = 0;
                 }
-                final Round.Result r = Round.run(node, round, nodeIndex, queues, o);
+                final Round.Result r = Round.run(node, round, nodeIndex, queues, o, stalls);
                 roundsOnNode++;
                 final long elapsed = System.nanoTime() - started;
                 final boolean last = elapsed + elapsed / (round + 1) > budget;
@@ -128,12 +129,14 @@ public final class Soak
         }
         finally
         {
+            stalls.close();
             if (node != null)
             {
                 node.close();
             }
         }
         machine.put("load average at end", loadAverage());
+        machine.put("worst JVM stall ms", String.format(Locale.ROOT, "%.1f", stalls.worstNanos() / 1e6));
         machine.put("run seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
 
         final List<Flatness.Verdict> flat = flatness(results, o.warmup);
@@ -251,9 +254,10 @@ public final class Soak
         }
         final long restarts = results.stream().filter(r -> r.closed != null).count();
         out.println();
-        out.printf(Locale.ROOT, "summary: %d rounds in %s s on %d nodes (%d restarts), seed %d, load average %s -> %s%n", results.size(),
-            machine.get("run seconds"), results.isEmpty() ? 0 : results.get(results.size() - 1).node + 1, restarts, o.seed,
-            machine.get("load average at start"), machine.get("load average at end"));
+        out.printf(Locale.ROOT, "summary: %d rounds in %s s on %d nodes (%d restarts), seed %d, load average %s -> %s, " +
+                "JVM stalled %.1f s in all (worst %s ms)%n", results.size(), machine.get("run seconds"),
+            results.isEmpty() ? 0 : results.get(results.size() - 1).node + 1, restarts, o.seed, machine.get("load average at start"),
+            machine.get("load average at end"), results.stream().mapToLong(r -> r.stalledNanos).sum() / 1e9, machine.get("worst JVM stall ms"));
         out.printf(Locale.ROOT, "  pipes:   %d sent, %d processed once, %d lost with their consumer's Down, %d unexplained; %d acks, %d Downs, " +
                 "%d demonitored%n", pipes.sent, pipes.processed, pipes.explained, pipes.unexplained, total(results, PIPE_ACKS),
             total(results, PIPE_DOWNS), total(results, PIPE_RETIRED));

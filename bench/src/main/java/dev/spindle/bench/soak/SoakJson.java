@@ -35,7 +35,7 @@ final class SoakJson
         {
             sb.append(first ? "\n" : ",\n").append("    {\"round\": ").append(r.round).append(", \"node\": ").append(r.node)
                 .append(", \"queues\": ").append(str(r.queues)).append(", \"seconds\": ").append(num(r.seconds))
-                .append(", \"load_average\": ").append(str(r.loadAverage))
+                .append(", \"load_average\": ").append(str(r.loadAverage)).append(", \"stalled_ms\": ").append(num(r.stalledNanos / 1e6))
                 .append(", \"sent\": ").append(Soak.sent(r)).append(", \"processed\": ").append(Soak.processed(r))
                 .append(", \"explained\": ").append(Soak.explained(r)).append(", \"unexplained\": ").append(Soak.unexplained(r))
                 .append(", \"pipes\": ").append(verdict(r.pipes)).append(", \"calls\": ").append(verdict(r.calls))

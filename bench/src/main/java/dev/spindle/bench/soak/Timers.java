@@ -342,9 +342,6 @@ final class Timers
             return;
         }
         ctx.tally.timerLate(late);
-        if (late > ctx.options.timerLateMs * 1_000_000L)
-        {
-            ctx.fail(Failures.LATE_TIMER, what + " (delay " + delayNs / 1000 + " us) arrived " + late / 1_000_000 + " ms late");
-        }
+        ctx.late(what + " (delay " + delayNs / 1000 + " us) arrived", startNs, now, late);
     }
 }
