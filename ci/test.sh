@@ -6,9 +6,10 @@
 #     sources and javadoc) for the embedding check below.
 #  2. The native queues again under ThreadSanitizer (and AddressSanitizer unless SPINDLE_CI_FAST=1).
 #  3. jcstress (quick mode) on the runtime's handshakes.
-#  4. The observer page in headless Chromium (Debian's packages; installed when missing).
-#  5. The README's embedding section in a fresh Maven project, and the examples.
-#  6. ./spindle bench --quick as a smoke test, its output checked for every case and peer.
+#  4. A one-minute soak: every message accounted for under kills, churn and node restarts.
+#  5. The observer page in headless Chromium (Debian's packages; installed when missing).
+#  6. The README's embedding section in a fresh Maven project, and the examples.
+#  7. ./spindle bench --quick as a smoke test, its output checked for every case and peer.
 # Full modes (jcstress full, the long soak, the 1M-message distribution soak) are in docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,9 @@ fi
 
 step "jcstress, quick mode"
 bash ci/jcstress.sh
+
+step "soak, one minute"
+bash ci/soak-smoke.sh
 
 step "observer page in a browser"
 bash ci/browser-test.sh

@@ -47,7 +47,8 @@ import java.util.logging.LogManager;
 /**
  * The {@code spindle} command: {@code bench} runs the cases on Spindle and its peers in one run,
  * {@code topology} shows the CPU layout and verified placement, {@code observe} serves the observer
- * page on a node with a demo workload, {@code jmh} forwards to JMH.
+ * page on a node with a demo workload, {@code jmh} forwards to JMH, {@code soak} runs the soak test
+ * (dev.spindle.bench.soak).
  */
 public final class Main
 {
@@ -116,7 +117,8 @@ public final class Main
                 case "topology" -> topology(rest, out);
                 case "observe" -> ObserveCommand.run(rest, out);
                 case "jmh" -> jmh(rest);
-                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, observe, jmh, help)");
+                case "soak" -> dev.spindle.bench.soak.Soak.run(rest, out, err);
+                default -> throw new BenchOptions.UsageException("unknown command '" + args[0] + "' (commands: bench, topology, observe, jmh, soak, help)");
             };
         }
         catch (final BenchOptions.UsageException | IllegalArgumentException ex)
@@ -143,6 +145,7 @@ public final class Main
         out.println("       ./spindle topology [--schedulers N] [--cpus 0,1] [--unpinned]   (none given: what Node.start() does, and why)");
         out.println("       ./spindle observe [--port N] [--seconds N] [--no-kill]   a node with a live workload, watched in a browser");
         out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
+        out.println("       ./spindle soak [--minutes N] [--seed S] [--out DIR]   soak test under faults (./spindle soak --help, docs/soak.md)");
         out.println();
         out.println("cases:");
         for (final Case c : cases(2))
