@@ -1,4 +1,4 @@
-package dev.spindle.jcstress;
+package dev.spindle.internal.scheduler;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -13,7 +13,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The close gate (a faithful copy, {@link Gate}): an outside thread enters, touches "native
+ * The close gate ({@link Gate}, the runtime's own class: this test sits in its package because
+ * the gate is package-private): an outside thread enters, touches "native
  * memory" and exits, while close shuts the gate, drains it and then frees the memory. A thread
  * that got in must never see the memory freed. Results: (entered, saw it freed, drain succeeded).
  */
