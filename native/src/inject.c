@@ -1,5 +1,7 @@
 #include "inject.h"
 
+#include "testhook.h"
+
 #include <stdlib.h>
 
 int sp_inject_init(sp_inject *q, uint32_t capacity_pow2)
@@ -36,6 +38,7 @@ int sp_inject_push(sp_inject *q, uint64_t v)
         if (diff == 0) {
             /* relaxed: the cell's seq (release below) publishes the value, not this CAS. */
             if (atomic_compare_exchange_weak_explicit(&q->enqueue_pos, &pos, pos + 1, memory_order_relaxed, memory_order_relaxed)) {
+                SP_HOOK(SP_HOOK_INJECT_CLAIMED);
                 cell->value = v;
                 /* release: the value is visible to the consumer that acquires seq == pos + 1. */
                 atomic_store_explicit(&cell->seq, pos + 1, memory_order_release);

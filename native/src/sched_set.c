@@ -24,12 +24,17 @@
 #include "overflow.h"
 #include "park.h"
 #include "ring.h"
+#include "testhook.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#ifdef SP_TEST_HOOKS
+_Atomic(sp_hook_fn) sp_test_hook;
+#endif
 
 _Static_assert(sizeof(sp_counters) == SP_COUNTERS_SIZE, "sp_counters must be one cache line");
 _Static_assert(SP_COUNTERS_SIZE == SP_CACHE_LINE, "counters are laid out one per cache line");
@@ -245,9 +250,11 @@ void sp_push_local(sp_set *set, uint32_t s, uint32_t pid, uint32_t prio)
      * spilled counts too): a ping-pong on one core never pays the fence or a futex call. Per ring,
      * because that is what a thief takes from (sp_next leaves a lone entry to its owner). */
     if (sp_ring_len(&sc->rings[prio]) >= 2) {
+        SP_HOOK(SP_HOOK_PUSH_PUBLISHED);
         /* seq_cst fence: the push above is ordered before the sleeper-count read (the Dekker with
          * sp_park's fence between announcing sleep and re-checking queues; see the file comment). */
         atomic_thread_fence(memory_order_seq_cst);
+        SP_HOOK(SP_HOOK_PUSH_FENCED);
         /* relaxed, both: ordered by the fence above. nsleeping first: it is almost always 0 on a
          * busy node, and its line changes far less often than nsearching's. */
         if (atomic_load_explicit(&set->nsleeping, memory_order_relaxed) > 0 &&
@@ -266,8 +273,10 @@ void sp_push_remote(sp_set *set, uint32_t s, uint32_t pid, uint32_t prio)
         spill(set, s, v);
     }
     count_any(&set->counters[s].injected);
+    SP_HOOK(SP_HOOK_PUSH_PUBLISHED);
     /* seq_cst fence: the push is ordered before reading "sleeping" (Dekker with sp_park). */
     atomic_thread_fence(memory_order_seq_cst);
+    SP_HOOK(SP_HOOK_PUSH_FENCED);
     /* relaxed: ordered by the fence above. */
     if (atomic_load_explicit(&sc->sleeping, memory_order_relaxed)) {
         sp_unpark(set, s);
@@ -336,6 +345,7 @@ static int64_t steal(sp_set *set, uint32_t s)
         }
         count_owner(&set->counters[s].steal_attempts, 1);
         sp_sched *vs = &set->scheds[victim];
+        SP_HOOK(SP_HOOK_STEAL_SCANNED);
         /* A lone entry is what its owner runs next: taking it would move a request/response pair
          * to another core on every hop. Take it only if the victim has run nothing new for
          * SP_STALL_NS (it is stuck in a long slice). relaxed: a heuristic. */
@@ -439,8 +449,12 @@ int sp_park(sp_set *set, uint32_t s, int64_t timeout_ns)
     if (counted) {
         atomic_fetch_add_explicit(&set->nsleeping, 1, memory_order_relaxed);
     }
+    SP_HOOK(SP_HOOK_PARK_ANNOUNCED);
     atomic_thread_fence(memory_order_seq_cst);
     const int found = has_work(set, s);
+    if (!found) {
+        SP_HOOK(SP_HOOK_PARK_CHECKED);
+    }
     if (!found && sp_parker_park(&sc->parker, timeout_ns)) {
         count_owner(&set->counters[s].parks, 1);
     }

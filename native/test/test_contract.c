@@ -195,7 +195,7 @@ static void wake_to_steal(void)
 
 int main(void)
 {
-    watchdog(20);
+    watchdog(SP_STALL_S, SP_CAP_S);
     create_args();
     steal_half();
     lone_entry();

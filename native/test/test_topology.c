@@ -7,7 +7,7 @@
 
 int main(void)
 {
-    watchdog(30);
+    watchdog(SP_STALL_S, SP_CAP_S);
     int32_t cpus[4096];
     const int n = sp_allowed_cpus(cpus, 4096);
     CHECK(n >= 1, "no allowed CPUs (%d)", n);
