@@ -27,9 +27,9 @@ check() {
   local name="$1" expect="$2"
   shift 2
   spin -a "$@" "$model" >spin.log 2>&1 || { cat spin.log; echo "FAIL $name: spin could not parse the model"; failures=$((failures + 1)); return; }
-  gcc -O2 -w -DSAFETY -DCOLLAPSE -DMEMLIM=4096 -o pan pan.c
+  gcc -O2 -w -DSAFETY -DCOLLAPSE -DMEMLIM=6144 -o pan pan.c
   local out errors
-  out="$(./pan -m200000 2>&1 || true)"
+  out="$(./pan -m1000000 2>&1 || true)"
   errors="$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$out" | tail -1)"
   if grep -q "reached -DMEMLIM bound\|max search depth too small" <<<"$out"; then
     echo "FAIL $name: search incomplete"; failures=$((failures + 1)); return
@@ -45,22 +45,29 @@ check() {
   fi
 }
 
-# Scenarios (wake.pml's header). Scheduler count drives the state space: 3 schedulers ~10M states.
-R1="-DNS=1 -DLOCAL0=0 -DPROD0=3"              # remote hand-offs, three producers, inject queue spills
-R2="-DNS=2 -DLOCAL0=0 -DPROD0=2"              # remote hand-offs with an idle thief (--full: ~15M states)
-L="-DNS=3 -DLOCAL0=2 -DPROD0=0 -DSTUCK"       # local pushes on a stuck scheduler, two idle thieves
-M="-DNS=2 -DLOCAL0=2 -DPROD0=1"               # both on two schedulers
-check "remote hand-offs, spills" pass $R1
+# Scenarios (wake.pml's header). The scheduler count drives the state space.
+R="-DNS=1 -DLOCAL0=0 -DPROD0=3"                         # remote hand-offs, three producers, inject queue spills
+L="-DNS=3 -DLOCAL0=2 -DPROD0=0 -DTO1=0 -DSTUCK"         # local pushes on a stuck scheduler, two idle thieves
+M="-DNS=2 -DLOCAL0=2 -DPROD0=1"                         # local and remote, an idle thief, a bound... see below
+S="-DNS=2 -DLOCAL0=1 -DPROD0=1 -DTO1=0 -DSTUCK"         # stall: the thief must rescue what is pushed to a stuck owner
+S2="-DNS=2 -DLOCAL0=0 -DPROD0=2 -DTO1=0 -DSTUCK"        # stall after waking: the push must recruit a watcher
+B="-DNS=2 -DLOCAL0=1 -DPROD0=0 -DBOUND0=2 -DTO1=0 -DSTUCK"  # bound entries of a stuck owner stay; never stolen
+check "remote hand-offs, spills" pass $R
 check "local pushes, stuck owner, two thieves" pass $L
-check "mixed, stuck owner" pass $M -DSTUCK
 check "mixed, owner never stuck" pass $M
-check "without sp_park's fence" fail $R1 -DNO_PARK_FENCE
-check "without sp_push_remote's fence" fail $R1 -DNO_PUSH_FENCE
+check "bound entries, stuck owner" pass $B
+check "without sp_park's fence" fail $R -DNO_PARK_FENCE
+check "without sp_push_remote's fence" fail $R -DNO_PUSH_FENCE
 check "without sp_push_local's fence" fail $L -DNO_LOCAL_FENCE
 check "without the steal re-check in sp_park" fail $L -DNO_STEAL_RECHECK
+check "without the watcher" fail $S -DNO_WATCHER
+check "without recruiting a watcher" fail $S2 -DNO_RECRUIT
+check "thieves popping the inject queue without the CAS" fail $S -DTHIEF_POP_SINGLE
 
 if [ "$full" = 1 ]; then
-  check "remote hand-offs with an idle thief" pass $R2
+  check "stall: rescue from a stuck owner (~40M states)" pass $S
+  check "stall after waking: recruiting a watcher" pass $S2
+  check "mixed, stuck owner" pass $M -DSTUCK
   spin -a $M -DSTUCK "$model" >/dev/null
   gcc -O2 -w -DNP -DNFAIR=4 -DCOLLAPSE -DMEMLIM=8192 -o pan pan.c
   out="$(./pan -m200000 -l -f 2>&1 || true)"

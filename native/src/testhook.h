@@ -13,6 +13,7 @@ enum sp_hook_point {
     SP_HOOK_PUSH_PUBLISHED, /* a push is visible in a queue, before the pusher's fence */
     SP_HOOK_PUSH_FENCED,    /* after the pusher's fence, before it reads who sleeps */
     SP_HOOK_INJECT_CLAIMED, /* an inject cell claimed (enqueue_pos moved), value not yet published */
+    SP_HOOK_INJECT_POPPED,  /* a consumer claimed a cell (dequeue_pos moved), value not yet read */
     SP_HOOK_PARK_ANNOUNCED, /* sleeping = 1 stored, before the sleeper's fence */
     SP_HOOK_PARK_CHECKED,   /* the re-check found nothing, before the futex wait */
     SP_HOOK_UNPARK_SET,     /* the permit set, before FUTEX_WAKE */
@@ -35,8 +36,14 @@ static inline void sp_hook(int point)
     }
 }
 #define SP_HOOK(point) sp_hook(point)
+
+/* 1: sp_park never sleeps as the watcher. The watcher's timed sleeps would turn a lost wake-up
+ * into a 1 ms delay; tests that must see every lost wake-up hang set this. Defined in sleep.c. */
+extern _Atomic int sp_test_no_watch;
+#define SP_WATCH_ENABLED() (!atomic_load_explicit(&sp_test_no_watch, memory_order_relaxed))
 #else
 #define SP_HOOK(point) ((void)0)
+#define SP_WATCH_ENABLED() 1
 #endif
 
 #endif

@@ -55,6 +55,9 @@ int main(void)
 {
     watchdog(SP_STALL_S, SP_CAP_S); /* a lost wake-up hangs a no-timeout park: no progress */
     set = sp_create(2, 64, 64);
+    /* Scheduler 1 offline throughout: with another online scheduler awake, scheduler 0 would sleep
+     * as the watcher (at most SP_WATCH_NS, test_contract), which would hide a lost wake-up here. */
+    sp_set_online(set, 1);
     watchdog_dump(dump);
     CHECK(set != NULL, "create");
 
@@ -76,11 +79,14 @@ int main(void)
     CHECK(atomic_load(&c[0].parks) == parks, "a pending permit must not count as a sleep");
     progress();
 
+    /* A timed sleep lasts its timeout (nobody else is online, so nothing to watch). */
     parks = atomic_load(&c[0].parks);
+    const uint64_t watches = atomic_load(&c[0].watches);
     long long t0 = now_ns();
     CHECK(sp_park(set, 0, 5 * 1000 * 1000) == 0, "no work: should sleep");
     CHECK(now_ns() - t0 >= 5 * 1000 * 1000, "5 ms timeout returned after %lld ns", now_ns() - t0);
     CHECK(atomic_load(&c[0].parks) == parks + 1, "a timed sleep must count as one park");
+    CHECK(atomic_load(&c[0].watches) == watches, "nobody else online: nothing to watch");
 
     sp_push_local(set, 1, 7, SP_PRIO_NORMAL);
     CHECK(sp_park(set, 1, -1) == 1, "own work visible: must not sleep");
@@ -100,6 +106,7 @@ int main(void)
         }
     }
     pthread_join(t, NULL);
+    CHECK(atomic_load(&c[0].watches) == 0, "nothing to watch: a timed return would hide a lost wake-up");
     printf("park: wake, early permit, timeout, %ld hand-offs (%llu real sleeps, %llu futex wakes): ok\n", rounds,
            (unsigned long long)(atomic_load(&c[0].parks) - parks - 1), (unsigned long long)atomic_load(&c[0].wakeups));
     sp_destroy(set);

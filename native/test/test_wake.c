@@ -1,12 +1,16 @@
 /* Wake-up stress with random delays at the racy steps (src/testhook.h; this test links the hooked
  * core). Every sleeper parks WITHOUT a timeout, so one lost wake-up hangs a thread for ever and
- * the progress watchdog fails the test, printing where everyone stood.
+ * the progress watchdog fails the test, printing where everyone stood. The watcher (whose timed
+ * sleeps would turn a lost wake-up into a 1 ms delay) is off for parts 1 and 2.
  *  1. Hand-offs: three plain threads push to one scheduler (bursts, and one push at a time while
  *     the scheduler sleeps); tiny and roomy queues. No loss, no duplication, FIFO per producer
  *     while nothing spills.
  *  2. PARK mode: three schedulers run the scheduler loop (sp_next with stealing, else sp_park(-1));
- *     entries hop to the same scheduler, to another one, or through a plain thread. Every hop
- *     happens exactly once. */
+ *     entries, a third of them bound, hop to the same scheduler, to another one, or through a
+ *     plain thread. Every hop happens exactly once; bound entries run only on their scheduler.
+ *  3. Stalled scheduler, watcher on: as 2, but scheduler 0 stops polling, for ever or now and then
+ *     for a few ms ("a long call"), while unbound entries keep being pushed to it. The others must
+ *     rescue them (a stranded entry stops progress); bound entries still run only at home. */
 #define _GNU_SOURCE
 #include "check.h"
 #include "spindle/spindle.h"
@@ -92,6 +96,7 @@ static void handoffs(uint32_t local_cap, uint32_t inject_cap, int serial)
 {
     set = sp_create(2, local_cap, inject_cap);
     CHECK(set != NULL, "create");
+    atomic_store(&sp_test_no_watch, 1);
     atomic_store(&consumed, 0);
     one_at_a_time = serial;
     watchdog_dump(dump_handoff);
@@ -134,15 +139,39 @@ static void handoffs(uint32_t local_cap, uint32_t inject_cap, int serial)
     sp_destroy(set);
 }
 
-/* ---- 2. schedulers in PARK mode ---- */
+/* ---- 2. and 3. schedulers in PARK mode ---- */
 
 #define SCHEDS 3
 
 static long entries;
 static long hops;
 static _Atomic long *hop_count;
+static _Atomic int *running;
 static _Atomic long finished;
 static _Atomic int stop;
+static int stuck_mode; /* 0: none; 1: scheduler 0 never polls; 2: it stalls now and then */
+
+/* Entry e: bound to scheduler e % SCHEDS when e % 3 == 0 (and, in stuck mode 1, not to 0). */
+static int home_of(long e)
+{
+    if (e % 3 != 0) {
+        return -1;
+    }
+    const int h = (int)((e / 3) % SCHEDS);
+    return stuck_mode == 1 && h == 0 ? 1 : h;
+}
+
+static uint32_t flags_of(long e)
+{
+    return ((uint32_t)e & 3u) | (home_of(e) >= 0 ? SP_BOUND : 0u);
+}
+
+/* Where an entry goes next: its home if bound, else anywhere. */
+static uint32_t target_of(long e)
+{
+    const int h = home_of(e);
+    return h >= 0 ? (uint32_t)h : rnd() % SCHEDS;
+}
 
 /* A plain thread that re-injects entries handed to it (a wake-up from outside any scheduler). */
 #define MAILBOX 64
@@ -156,7 +185,7 @@ static void *outsider(void *arg)
         for (int i = 0; i < MAILBOX; i++) {
             const int64_t e = atomic_exchange(&mailbox[i], -1);
             if (e >= 0) {
-                sp_push_remote(set, rnd() % SCHEDS, (uint32_t)e, (uint32_t)e & 3);
+                sp_push_remote(set, target_of(e), (uint32_t)e, flags_of(e));
                 idle = 0;
             }
         }
@@ -170,29 +199,40 @@ static void *outsider(void *arg)
 static void *owner(void *arg)
 {
     const uint32_t s = (uint32_t)(uintptr_t)arg;
+    if (stuck_mode == 1 && s == 0) {
+        return NULL; /* stuck from the start: never polls, never sleeps */
+    }
     while (!atomic_load(&stop)) {
         const int64_t e = sp_next(set, s, 1);
         if (e < 0) {
             sp_park(set, s, -1); /* PARK mode: no timeout */
             continue;
         }
+        CHECK(home_of(e) < 0 || home_of(e) == (int)s, "bound entry %lld (home %d) ran on %u", (long long)e, home_of(e), s);
+        int expected = 0;
+        CHECK(atomic_compare_exchange_strong(&running[e], &expected, 1), "entry %lld runs twice at once", (long long)e);
         const long h = atomic_fetch_add(&hop_count[e], 1) + 1;
+        atomic_store(&running[e], 0);
         CHECK(h <= hops, "entry %lld ran %ld times", (long long)e, h);
         progress();
+        if (stuck_mode == 2 && s == 0 && rnd() % 512 == 0) {
+            struct timespec d = {0, 3 * 1000 * 1000}; /* a long call: stalled for 3 ms */
+            nanosleep(&d, NULL);
+        }
         if (h == hops) {
             atomic_fetch_add(&finished, 1);
             continue;
         }
         const uint32_t r = rnd() % 8;
-        if (r < 5) {
-            sp_push_local(set, s, (uint32_t)e, (uint32_t)e & 3);
+        if (r < 5 && (home_of(e) < 0 || home_of(e) == (int)s)) {
+            sp_push_local(set, s, (uint32_t)e, flags_of(e));
         } else if (r < 7) {
-            sp_push_remote(set, rnd() % SCHEDS, (uint32_t)e, (uint32_t)e & 3);
+            sp_push_remote(set, target_of(e), (uint32_t)e, flags_of(e));
         } else {
-            int64_t expected = -1;
+            int64_t expected_slot = -1;
             uint32_t slot = rnd() % MAILBOX;
-            while (!atomic_compare_exchange_weak(&mailbox[slot], &expected, e)) {
-                expected = -1;
+            while (!atomic_compare_exchange_weak(&mailbox[slot], &expected_slot, e)) {
+                expected_slot = -1;
                 slot = (slot + 1) % MAILBOX;
             }
         }
@@ -203,23 +243,29 @@ static void *owner(void *arg)
 static void dump_park_mode(void)
 {
     const sp_counters *c = sp_counters_of(set);
-    fprintf(stderr, "wake/park mode: finished %ld of %ld entries\n", atomic_load(&finished), entries);
+    fprintf(stderr, "wake/park mode (stuck mode %d): finished %ld of %ld entries\n", stuck_mode, atomic_load(&finished), entries);
     for (uint32_t s = 0; s < SCHEDS; s++) {
         long long q = 0;
         for (uint32_t p = 0; p < SP_NPRIO; p++) {
             q += sp_queue_length(set, s, p);
         }
-        fprintf(stderr, "  scheduler %u: queued %lld executed %llu parks %llu wakeups %llu stolen %llu\n", s, q,
-                (unsigned long long)atomic_load(&c[s].executed), (unsigned long long)atomic_load(&c[s].parks),
-                (unsigned long long)atomic_load(&c[s].wakeups), (unsigned long long)atomic_load(&c[s].stolen));
+        fprintf(stderr,
+                "  scheduler %u: queued %lld executed %llu parks %llu wakeups %llu stolen %llu rescued %llu rescued_away %llu watches %llu\n",
+                s, q, (unsigned long long)atomic_load(&c[s].executed), (unsigned long long)atomic_load(&c[s].parks),
+                (unsigned long long)atomic_load(&c[s].wakeups), (unsigned long long)atomic_load(&c[s].stolen),
+                (unsigned long long)atomic_load(&c[s].rescued), (unsigned long long)atomic_load(&c[s].rescued_away),
+                (unsigned long long)atomic_load(&c[s].watches));
     }
 }
 
-static void park_mode(uint32_t local_cap, uint32_t inject_cap)
+static void park_mode(uint32_t local_cap, uint32_t inject_cap, int stuck)
 {
     set = sp_create(SCHEDS, local_cap, inject_cap);
     CHECK(set != NULL, "create");
+    stuck_mode = stuck;
+    atomic_store(&sp_test_no_watch, stuck == 0);
     hop_count = calloc((size_t)entries, sizeof(*hop_count));
+    running = calloc((size_t)entries, sizeof(*running));
     atomic_store(&finished, 0);
     atomic_store(&stop, 0);
     for (int i = 0; i < MAILBOX; i++) {
@@ -227,7 +273,7 @@ static void park_mode(uint32_t local_cap, uint32_t inject_cap)
     }
     watchdog_dump(dump_park_mode);
     for (long e = 0; e < entries; e++) {
-        sp_push_remote(set, (uint32_t)(e % SCHEDS), (uint32_t)e, (uint32_t)e & 3);
+        sp_push_remote(set, target_of(e), (uint32_t)e, flags_of(e));
     }
     pthread_t t[SCHEDS];
     pthread_t out;
@@ -255,10 +301,16 @@ static void park_mode(uint32_t local_cap, uint32_t inject_cap)
     for (long e = 0; e < entries; e++) {
         CHECK(atomic_load(&hop_count[e]) == hops, "entry %ld made %ld of %ld hops", e, atomic_load(&hop_count[e]), hops);
     }
+    const sp_counters *c = sp_counters_of(set);
+    if (stuck == 1) {
+        CHECK(atomic_load(&c[0].executed) == 0, "the stuck scheduler ran something");
+        CHECK(atomic_load(&c[0].rescued_away) > 0, "nothing was rescued from the stuck scheduler");
+    }
     for (uint32_t s = 0; s < SCHEDS; s++) {
         CHECK(sp_next(set, s, 0) == -1, "scheduler %u still holds entries", s);
     }
     free(hop_count);
+    free((void *)running);
     watchdog_dump(NULL);
     sp_destroy(set);
 }
@@ -278,9 +330,15 @@ int main(void)
 
     entries = 300;
     hops = scaled(100);
-    park_mode(4096, 1u << 16);
-    printf("wake: park mode, %d schedulers, %ld entries x %ld hops: ok\n", SCHEDS, entries, hops);
-    park_mode(8, 8);
-    printf("wake: park mode, tiny queues: ok (%lu delay points hit)\n", atomic_load(&hook_calls));
+    park_mode(4096, 1u << 16, 0);
+    printf("wake: park mode, %d schedulers, %ld entries x %ld hops (a third bound): ok\n", SCHEDS, entries, hops);
+    park_mode(8, 8, 0);
+    printf("wake: park mode, tiny queues: ok\n");
+    hops = scaled(20);
+    park_mode(4096, 1u << 16, 1);
+    printf("wake: park mode, scheduler 0 stuck for ever, %ld hops: its work rescued: ok\n", hops);
+    park_mode(8, 8, 2);
+    printf("wake: park mode, tiny queues, scheduler 0 stalling now and then: ok (%lu delay points hit)\n",
+           atomic_load(&hook_calls));
     return 0;
 }
