@@ -138,10 +138,3 @@ JNIEXPORT jintArray JNICALL FN(allowedCpus)(JNIEnv *env, jclass cls)
     }
     return out;
 }
-
-JNIEXPORT jint JNICALL FN(pinCurrent)(JNIEnv *env, jclass cls, jint cpu)
-{
-    (void)env;
-    (void)cls;
-    return sp_pin_current(cpu);
-}

@@ -176,6 +176,5 @@ const sp_counters *sp_counters_of(const sp_set *set);
 int sp_current_cpu(void);                 /* sched_getcpu(), or -1 */
 int sp_allowed_cpus(int32_t *out, int max); /* CPUs in this thread's affinity mask, ascending; returns count, or -1
                                              * (count may exceed max: only the first max are written) */
-int sp_pin_current(int cpu);              /* sched_setaffinity of the calling thread to one CPU; 0 or -errno */
 
 #endif

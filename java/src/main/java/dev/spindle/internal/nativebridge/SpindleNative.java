@@ -62,7 +62,4 @@ public final class SpindleNative
 
     /** @return CPUs of this thread's affinity mask, ascending, or null */
     public static native int[] allowedCpus();
-
-    /** @param cpu CPU id @return 0 or -errno */
-    public static native int pinCurrent(int cpu);
 }
