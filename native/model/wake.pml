@@ -26,13 +26,19 @@
  *    every run ends with everyone blocked or stuck (a bounded check of liveness: rescuing what was
  *    pushed must not take more than TBUDGET watch periods).
  *
- * Scenario: scheduler 0 first pushes LOCAL0 unbound entries to its own ring, then runs the loop,
- * and (STUCK) any entry it runs may stay in one long call forever: awake, never polling again (a
- * scheduler gets stuck only while running something, that is right after sp_next).
+ * Scenario: a process running on scheduler 0 first pushes LOCAL0 unbound entries to its own ring;
+ * then scheduler 0 runs its loop. With STUCK, that first process or any entry it runs may stay in
+ * one long call for ever: awake, never polling again (a scheduler gets stuck only while running
+ * something).
  * Plain threads push remotely: PROD0 unbound entries to scheduler 0 (one thread each, so claims
  * and publications interleave), BOUND0 entries bound to scheduler 0, and one unbound entry to
  * scheduler 1. Schedulers 1..NS-1 run the loop: sp_next with stealing, else sp_park with no
  * timeout (a watcher sleeps at most one watch period).
+ *
+ * WAKE_ONLY drops rescue, the watcher and recruiting (and the poll counters they need), leaving the
+ * wake-to-steal protocol of the reported code: those rules only add wake-ups and takes, so the
+ * scenarios with three schedulers (the nsearching races) are checked without them, which keeps
+ * them tractable; rescue and the watcher are checked with two schedulers.
  *
  * Properties:
  *  - no entry runs twice, and a bound entry runs only on its scheduler (asserts at run);
@@ -381,7 +387,7 @@ inline push_remote(s, v)
 #endif
     if
     :: sl -> unpark(s, set)
-#ifndef NO_RECRUIT
+#if !defined(NO_RECRUIT) && !defined(WAKE_ONLY)
     :: !sl && !BOUND(v) && nsleeping > 0 && watcher == NONE -> wake_one_sleeper(s)   /* rule 4 */
 #endif
     :: else -> skip
@@ -391,6 +397,9 @@ inline push_remote(s, v)
 /* steal.c's victim_stalled. */
 inline victim_stalled(s, u, st)
 {
+#ifdef WAKE_ONLY
+    if :: st = 1 :: st = 0 fi                   /* free: only the lone-entry rule uses it */
+#else
     atomic {
         if
         :: moved[s * NS + u] -> moved[s * NS + u] = 0; st = 0
@@ -400,11 +409,15 @@ inline victim_stalled(s, u, st)
         :: !moved[s * NS + u] && !sleeping[u] && !waited[s] -> st = 0   /* or not */
         fi
     }
+#endif
 }
 
 /* sp_poll: the victim's counter moves for every thief. */
 inline poll(s)
 {
+#ifdef WAKE_ONLY
+    skip
+#else
     d_step {
         w = 0;
         do
@@ -413,6 +426,7 @@ inline poll(s)
         od;
         w = 0
     }
+#endif
 }
 
 /* About half of the victim's ring (any if stalled, else only when it holds two or more). */
@@ -476,10 +490,12 @@ inline steal(s, out)
         atomic { u = (s + w) % NS; w++ }
         victim_stalled(s, u, st);
         steal_ring(s, u, st, out);
+#ifndef WAKE_ONLY
         if
         :: out == NONE && st -> rescue(s, u, out)
         :: else -> skip
         fi;
+#endif
         st = 0
     :: else -> break
     od;
@@ -566,7 +582,7 @@ inline watch(s, wt)
     :: else -> break
     od;
     atomic { w = 0; u = 0 }
-#ifdef NO_WATCHER
+#if defined(NO_WATCHER) || defined(WAKE_ONLY)
     wt = 0;
 #endif
     if
@@ -622,12 +638,20 @@ proctype Sched(byte s)
     bit claimed, ok, set, found, sl, old, st, kept, wt;
     if
     :: s == 0 ->
+        /* A process running on scheduler 0 pushes the local entries (a spawn, a send)... */
         k = 0;
         do
         :: k < LOCAL0 -> push_local(0, k); k++
         :: else -> break
         od;
-        k = 0
+        k = 0;
+#ifdef STUCK
+        if                                      /* ... and may then run for ever */
+        :: d_step { stuck0 = 1; REFRESH };
+end_stuck0: (0)
+        :: skip
+        fi
+#endif
     :: else -> skip
     fi;
     do
