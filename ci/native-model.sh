@@ -35,7 +35,8 @@ check() {
   # shellcheck disable=SC2086
   gcc -O2 -w $cflags -DMEMLIM=6144 -o pan pan.c
   local out errors states start=$SECONDS
-  out="$(./pan -m1000000 2>&1 || true)"
+  # shellcheck disable=SC2086
+  out="$(./pan -m1000000 ${PANRUN:-} 2>&1 || true)"
   errors="$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$out" | tail -1)"
   states="$(sed -n 's/^ *\([0-9.e+]*\) states, stored.*/\1/p' <<<"$out" | head -1)"
   if [ "$expect" = pass ] && grep -q "reached -DMEMLIM bound\|max search depth too small" <<<"$out"; then
@@ -71,7 +72,9 @@ check "thieves popping the inject queue without the CAS" fail $S -DTHIEF_POP_SIN
 
 if [ "$full" = 1 ]; then
   check "stall: rescue from a stuck owner" pass --pan "-DSAFETY -DHC4" -- $S
-  check "stall after a wake-up: recruiting a watcher" pass --pan "-DSAFETY -DHC4" -- $S2
+  # Too large to store (over 135M states): a bitstate search (512 MB of bits) covers it with a
+  # small chance of skipping states, so it can miss a violation but never report a false one.
+  PANRUN=-w32 check "stall after a wake-up: recruiting a watcher (bitstate)" pass --pan "-DSAFETY -DBITSTATE" -- $S2
   check "bound entry of a stuck owner" pass --pan "-DSAFETY -DHC4" -- $B
   check "without recruiting a watcher (breadth-first)" fail --pan "-DSAFETY -DBFS -DCOLLAPSE" -- $S2 -DTBUDGET=1 -DNO_RECRUIT
   spin -a $L "$model" >/dev/null
