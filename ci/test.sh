@@ -9,7 +9,8 @@
 #  4. A one-minute soak: every message accounted for under kills, churn and node restarts.
 #  5. The observer page in headless Chromium (Debian's packages; installed when missing).
 #  6. The README's embedding section in a fresh Maven project, and the examples.
-#  7. ./spindle bench --quick as a smoke test, its output checked for every case and peer.
+#  7. The Spin model of the native sleep/wake protocol, quick mode (installs Debian's spin if needed).
+#  8. ./spindle bench --quick as a smoke test, its output checked for every case and peer.
 # Full modes (jcstress full, the long soak, the 1M-message distribution soak) are in docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,9 @@ bash ci/browser-test.sh
 
 step "embedding: the README in a fresh project, the examples"
 SPINDLE_EMBED_SKIP_INSTALL=1 bash ci/embedding.sh
+
+step "native sleep/wake protocol model (spin), quick mode"
+bash ci/native-model.sh
 
 step "spindle bench --quick"
 bash ci/bench-smoke.sh

@@ -14,6 +14,7 @@
 /* Debug builds only: Java validates indices before calling; a bad one here is a Java-side bug. */
 #define ASSERT_SCHED(h, s) assert((h) != 0 && (uint32_t)(s) < sp_count(SP_SET(h)))
 #define ASSERT_PRIO(p) assert((uint32_t)(p) < SP_NPRIO)
+#define ASSERT_PRIO_FLAGS(p) assert(((uint32_t)(p) & ~SP_BOUND) < SP_NPRIO)
 #define FN(name) Java_dev_spindle_internal_nativebridge_SpindleNative_##name
 
 JNIEXPORT jint JNICALL FN(abiVersion)(JNIEnv *env, jclass cls)
@@ -45,7 +46,7 @@ JNIEXPORT void JNICALL FN(pushLocal)(JNIEnv *env, jclass cls, jlong h, jint s, j
     (void)env;
     (void)cls;
     ASSERT_SCHED(h, s);
-    ASSERT_PRIO(prio);
+    ASSERT_PRIO_FLAGS(prio);
     sp_push_local(SP_SET(h), (uint32_t)s, (uint32_t)pid, (uint32_t)prio);
 }
 
@@ -54,7 +55,7 @@ JNIEXPORT void JNICALL FN(pushRemote)(JNIEnv *env, jclass cls, jlong h, jint s, 
     (void)env;
     (void)cls;
     ASSERT_SCHED(h, s);
-    ASSERT_PRIO(prio);
+    ASSERT_PRIO_FLAGS(prio);
     sp_push_remote(SP_SET(h), (uint32_t)s, (uint32_t)pid, (uint32_t)prio);
 }
 
@@ -136,11 +137,4 @@ JNIEXPORT jintArray JNICALL FN(allowedCpus)(JNIEnv *env, jclass cls)
         (*env)->SetIntArrayRegion(env, out, 0, len, (const jint *)buf);
     }
     return out;
-}
-
-JNIEXPORT jint JNICALL FN(pinCurrent)(JNIEnv *env, jclass cls, jint cpu)
-{
-    (void)env;
-    (void)cls;
-    return sp_pin_current(cpu);
 }

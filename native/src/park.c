@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "park.h"
 
+#include "testhook.h"
+
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -64,6 +66,7 @@ int sp_parker_unpark(sp_parker *p)
 {
     /* release: what the unparker did (queue pushes) happens before the sleeper's acquire. */
     if (atomic_exchange_explicit(&p->permit, 1, memory_order_release) == 0) {
+        SP_HOOK(SP_HOOK_UNPARK_SET);
         futex(&p->permit, FUTEX_WAKE_PRIVATE, 1, NULL);
         return 1;
     }

@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "spindle/spindle.h"
 
-#include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 
@@ -35,22 +34,4 @@ int sp_allowed_cpus(int32_t *out, int max)
     }
     CPU_FREE(set);
     return n;
-}
-
-int sp_pin_current(int cpu)
-{
-    if (cpu < 0 || cpu >= SP_MAX_CPUS) {
-        return -EINVAL;
-    }
-    cpu_set_t *set = CPU_ALLOC(SP_MAX_CPUS);
-    if (set == NULL) {
-        return -ENOMEM;
-    }
-    const size_t size = CPU_ALLOC_SIZE(SP_MAX_CPUS);
-    CPU_ZERO_S(size, set);
-    CPU_SET_S(cpu, size, set);
-    const int rc = sched_setaffinity(0, size, set);
-    const int err = errno;
-    CPU_FREE(set);
-    return rc == 0 ? 0 : -err;
 }

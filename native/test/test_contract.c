@@ -1,11 +1,18 @@
-/* The smaller promises of spindle.h, one by one: argument checks in sp_create, steal-half
- * arithmetic, the lone-entry rule, overflow entries not starving behind a ring that stays full,
- * per-priority queue lengths, offline schedulers, and the wake-to-steal rule of sp_push_local. */
+/* The smaller promises of spindle.h, one by one: argument checks in sp_create, the counters'
+ * layout, steal-half arithmetic, the lone-entry rule, overflow entries not starving behind a ring
+ * that stays full, per-priority queue lengths, offline schedulers, the wake-to-steal rule; bound
+ * entries (never taken by thieves, bound before unbound with unbound's turn, carried through the
+ * inject queue and the overflow list); rescue from stalled schedulers (inject queue and overflow
+ * list, only when stalled); and the watcher (a sleeper beside a stuck scheduler rescues what is
+ * pushed to it, also when every other scheduler was asleep). java/.../RunQueueContractTest.java
+ * checks the same rules on both Java-visible implementations. */
+#define _GNU_SOURCE
 #include "check.h"
 #include "spindle/spindle.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <time.h>
 
 static void sleep_ms(long ms)
@@ -31,6 +38,19 @@ static void create_args(void)
         CHECK(sp_next(set, 0, 0) == i, "spilled entry order");
     }
     sp_destroy(set);
+}
+
+static void counters_layout(void)
+{
+    /* RunQueueSet's counter constants are these slots (8 bytes each, two lines per scheduler). */
+    CHECK(sizeof(sp_counters) == SP_COUNTERS_SIZE && SP_COUNTERS_SIZE == 128, "counters stride");
+    CHECK(offsetof(sp_counters, executed) == 0 * 8 && offsetof(sp_counters, pushed_local) == 1 * 8 &&
+              offsetof(sp_counters, stolen) == 2 * 8 && offsetof(sp_counters, parks) == 3 * 8 &&
+              offsetof(sp_counters, steal_attempts) == 4 * 8 && offsetof(sp_counters, rescued) == 5 * 8 &&
+              offsetof(sp_counters, watches) == 6 * 8 && offsetof(sp_counters, injected) == 8 * 8 &&
+              offsetof(sp_counters, wakeups) == 9 * 8 && offsetof(sp_counters, overflowed) == 10 * 8 &&
+              offsetof(sp_counters, rescued_away) == 11 * 8,
+          "counter slots moved: update RunQueueSet's constants");
 }
 
 static void steal_half(void)
@@ -168,10 +188,16 @@ static void offline(void)
 static sp_set *wake_set;
 static _Atomic int woke;
 
+/* Scheduler 1 sleeps until it sees stealable work or someone wakes it. Scheduler 0 (the main
+ * thread) is awake, so scheduler 1 sleeps as the watcher and returns every SP_WATCH_NS: a timed
+ * return is not a wake-up (counters.wakeups counts those). */
 static void *sleeper(void *arg)
 {
     (void)arg;
-    sp_park(wake_set, 1, -1);
+    const sp_counters *c = sp_counters_of(wake_set);
+    while (sp_park(wake_set, 1, -1) == 0 && atomic_load(&c[1].wakeups) == 0) {
+        progress();
+    }
     atomic_store(&woke, 1);
     return NULL;
 }
@@ -186,6 +212,7 @@ static void wake_to_steal(void)
     sp_push_local(wake_set, 0, 1, SP_PRIO_NORMAL);
     sleep_ms(20);
     CHECK(!atomic_load(&woke) && atomic_load(&c[1].wakeups) == 0, "one local entry must not wake a sleeper");
+    CHECK(atomic_load(&c[1].watches) > 0, "a sleeper beside an awake scheduler must watch (timed sleeps)");
     sp_push_local(wake_set, 0, 2, SP_PRIO_NORMAL);
     pthread_join(t, NULL); /* a missed wake hangs here and the watchdog fails the test */
     CHECK(atomic_load(&c[1].wakeups) <= 1, "wakeups %llu: exactly one sleeper, at most one wake",
@@ -193,16 +220,227 @@ static void wake_to_steal(void)
     sp_destroy(wake_set);
 }
 
+/* Bound entries are never taken: not from the FIFOs, the bound inject queue or the overflow list,
+ * not even from a stalled owner; its unbound overflow entries are, and bound ones keep their order. */
+static void bound_never_stolen(void)
+{
+    sp_set *set = sp_create(2, 2, 2); /* rings and FIFOs of 2, so pushes spill */
+    const uint32_t b = SP_PRIO_NORMAL | SP_BOUND;
+    for (uint32_t i = 0; i < 4; i++) {
+        sp_push_local(set, 0, 10 + i, b); /* 10, 11 in the FIFO; 12, 13 spilled */
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        sp_push_local(set, 0, 20 + i, SP_PRIO_NORMAL); /* 20, 21 in the ring; 22, 23 spilled */
+    }
+    sp_push_remote(set, 0, 30, b); /* the bound inject queue */
+    CHECK(sp_queue_length(set, 0, SP_PRIO_NORMAL) == 9, "length counts bound entries: %lld",
+          (long long)sp_queue_length(set, 0, SP_PRIO_NORMAL));
+    CHECK(sp_park(set, 0, 0) == 1, "work in sight"); /* the owner polls, taking nothing */
+    /* Not stalled: half of a ring holding two (one), nothing from the overflow list. */
+    CHECK(sp_next(set, 1, 1) == 20, "half of the ring");
+    sleep_ms(2); /* 0 does not poll again: stalled (no check before: "not yet stalled" is a timing) */
+    const int64_t expect[3] = {21, 22, 23};
+    for (int i = 0; i < 3; i++) {
+        CHECK(sp_next(set, 1, 1) == expect[i], "thief: unbound %lld next (the lone ring entry, then overflow)",
+              (long long)expect[i]);
+    }
+    CHECK(sp_next(set, 1, 1) == -1, "a thief took a bound entry");
+    const sp_counters *c = sp_counters_of(set);
+    CHECK(atomic_load(&c[1].stolen) == 2 && atomic_load(&c[1].rescued) == 2 && atomic_load(&c[0].rescued_away) == 2,
+          "stolen %llu rescued %llu", (unsigned long long)atomic_load(&c[1].stolen),
+          (unsigned long long)atomic_load(&c[1].rescued));
+    /* The owner: its FIFO, then the overflow list in order; the bound inject entry found the FIFO
+     * full when drained, so it spilled behind 12 and 13. */
+    const int64_t own[5] = {10, 11, 12, 13, 30};
+    for (int i = 0; i < 5; i++) {
+        const int64_t v = sp_next(set, 0, 0);
+        CHECK(v == own[i], "owner pick %d: got %lld, expected %lld", i, (long long)v, (long long)own[i]);
+    }
+    CHECK(sp_next(set, 0, 0) == -1, "extra");
+    sp_destroy(set);
+}
+
+/* At one priority bound goes first; priority still beats boundness; when both kinds keep waiting,
+ * unbound gets one pick in SP_BOUND_TURN. */
+static void bound_order(void)
+{
+    sp_set *set = sp_create(1, 64, 64);
+    sp_push_local(set, 0, 1, SP_PRIO_NORMAL);
+    sp_push_local(set, 0, 2, SP_PRIO_NORMAL | SP_BOUND);
+    sp_push_local(set, 0, 3, SP_PRIO_HIGH);
+    sp_push_remote(set, 0, 4, SP_PRIO_NORMAL | SP_BOUND);
+    const int64_t order[4] = {3, 2, 4, 1};
+    for (int i = 0; i < 4; i++) {
+        CHECK(sp_next(set, 0, 0) == order[i], "pick %d: expected %lld", i, (long long)order[i]);
+    }
+    /* A bound and an unbound entry, both always runnable (re-queued after each pick). */
+    sp_push_local(set, 0, 100, SP_PRIO_NORMAL | SP_BOUND);
+    sp_push_local(set, 0, 200, SP_PRIO_NORMAL);
+    long unbound = 0, bound = 0, longest = 0, run = 0;
+    for (int i = 0; i < 8000; i++) {
+        const int64_t v = sp_next(set, 0, 0);
+        if (v == 100) {
+            bound++;
+            run++;
+            sp_push_local(set, 0, 100, SP_PRIO_NORMAL | SP_BOUND);
+        } else {
+            CHECK(v == 200, "unexpected %lld", (long long)v);
+            unbound++;
+            longest = run > longest ? run : longest;
+            run = 0;
+            sp_push_local(set, 0, 200, SP_PRIO_NORMAL);
+        }
+    }
+    CHECK(unbound * (long)SP_BOUND_TURN >= 8000 - (long)SP_BOUND_TURN && longest <= (long)SP_BOUND_TURN,
+          "unbound got %ld of 8000 picks (longest wait %ld): a yielding bound process starves it", unbound, longest);
+    /* The low turn applies across kinds: bound normal and unbound low, both always runnable. */
+    while (sp_next(set, 0, 0) >= 0) {
+    }
+    sp_push_local(set, 0, 100, SP_PRIO_NORMAL | SP_BOUND);
+    sp_push_local(set, 0, 300, SP_PRIO_LOW);
+    long low = 0;
+    for (int i = 0; i < 8000; i++) {
+        const int64_t v = sp_next(set, 0, 0);
+        if (v == 300) {
+            low++;
+            sp_push_local(set, 0, 300, SP_PRIO_LOW);
+        } else {
+            sp_push_local(set, 0, 100, SP_PRIO_NORMAL | SP_BOUND);
+        }
+    }
+    CHECK(low * (long)SP_LOW_TURN >= 8000 - (long)SP_LOW_TURN, "low got %ld of 8000 picks beside bound normal", low);
+    (void)bound;
+    sp_destroy(set);
+}
+
+/* A spilled bound entry is not starved by a bound FIFO that stays full: the overflow turn. */
+static void bound_overflow_turn(void)
+{
+    sp_set *set = sp_create(1, 4, 4);
+    const uint32_t b = SP_PRIO_NORMAL | SP_BOUND;
+    for (uint32_t i = 0; i < 5; i++) {
+        sp_push_local(set, 0, i, b);
+    }
+    int ran = 0;
+    for (int i = 0; i < 200 && !ran; i++) {
+        const int64_t v = sp_next(set, 0, 0);
+        CHECK(v >= 0, "empty");
+        if (v == 4) {
+            ran = 1;
+        } else {
+            sp_push_local(set, 0, (uint32_t)v, b);
+        }
+    }
+    CHECK(ran, "the spilled bound entry starved behind a full FIFO");
+    sp_destroy(set);
+}
+
+/* Rescue: a thief takes about half of a stalled owner's inject queue (oldest first) and keeps the
+ * rest in its rings in order; it takes nothing from an owner that polled since its last look. */
+static void rescue_inject(void)
+{
+    sp_set *set = sp_create(2, 64, 64);
+    const sp_counters *c = sp_counters_of(set);
+    CHECK(sp_next(set, 0, 0) == -1, "empty"); /* the owner polls */
+    CHECK(sp_next(set, 1, 1) == -1, "empty"); /* the thief sees that */
+    for (uint32_t i = 0; i < 6; i++) {
+        sp_push_remote(set, 0, i, SP_PRIO_NORMAL);
+    }
+    sleep_ms(2);
+    CHECK(sp_next(set, 1, 1) == 0, "the oldest injected entry first");
+    CHECK(sp_next(set, 1, 0) == 1 && sp_next(set, 1, 0) == 2 && sp_next(set, 1, 0) == -1, "kept 1 and 2, in order");
+    CHECK(atomic_load(&c[1].rescued) == 3 && atomic_load(&c[0].rescued_away) == 3, "rescued %llu, expected half of 6",
+          (unsigned long long)atomic_load(&c[1].rescued));
+    for (int64_t i = 3; i < 6; i++) {
+        CHECK(sp_next(set, 0, 0) == i, "the owner gets the rest in order");
+    }
+    /* The owner polls between the thief's looks: nothing is rescued, however long ago the look was. */
+    sp_next(set, 1, 1);
+    sleep_ms(2);
+    CHECK(sp_next(set, 0, 0) == -1, "empty"); /* polls */
+    for (uint32_t i = 10; i < 13; i++) {
+        sp_push_remote(set, 0, i, SP_PRIO_NORMAL);
+    }
+    CHECK(sp_next(set, 1, 1) == -1, "rescued from an owner that polled since the thief's last look");
+    CHECK(sp_queue_length(set, 0, SP_PRIO_NORMAL) == 3, "the injected entries stay");
+    sp_destroy(set);
+}
+
+/* The watcher. Scheduler 1 runs the scheduler loop on a thread; scheduler 0 (the main thread)
+ * polls and then stays "in a long call". An unbound entry pushed to 0 from outside must be run by
+ * 1: without rules 3 and 4 of sleep.c, 1 would sleep for ever and the watchdog would fail us. */
+static sp_set *watch_set;
+static _Atomic int watch_stop;
+static _Atomic int64_t watch_ran;
+
+static void *watch_loop(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&watch_stop)) {
+        const int64_t v = sp_next(watch_set, 1, 1);
+        if (v >= 0) {
+            atomic_store(&watch_ran, v);
+            progress();
+        } else {
+            sp_park(watch_set, 1, -1);
+        }
+    }
+    return NULL;
+}
+
+static void wait_ran(int64_t v)
+{
+    while (atomic_load(&watch_ran) != v) {
+        sleep_ms(1); /* a hang here is a stranded entry: the progress watchdog fails the test */
+    }
+}
+
+static void watcher(void)
+{
+    watch_set = sp_create(2, 64, 64);
+    const sp_counters *c = sp_counters_of(watch_set);
+    atomic_store(&watch_ran, -1);
+    pthread_t t;
+    pthread_create(&t, NULL, watch_loop, NULL);
+    sp_next(watch_set, 0, 0);
+    sleep_ms(5); /* 1 is asleep by now, as the watcher: 0 is awake */
+    sp_push_remote(watch_set, 0, 42, SP_PRIO_NORMAL);
+    wait_ran(42);
+    CHECK(atomic_load(&c[1].rescued) == 1 && atomic_load(&c[1].watches) > 0, "rescued by the watcher");
+    /* Now 0 sleeps a while, so 1 stops watching (nobody awake) and sleeps without a timeout. Then 0
+     * wakes, polls and gets stuck, and an entry is pushed to it: the push recruits 1 (rule 4). */
+    sp_park(watch_set, 0, 20 * 1000 * 1000);
+    sp_next(watch_set, 0, 0);
+    sp_push_remote(watch_set, 0, 43, SP_PRIO_NORMAL);
+    wait_ran(43);
+    CHECK(atomic_load(&c[1].rescued) == 2, "rescued after recruiting a watcher");
+    atomic_store(&watch_stop, 1);
+    while (pthread_tryjoin_np(t, NULL) != 0) {
+        sp_unpark(watch_set, 1);
+        sleep_ms(1);
+    }
+    sp_destroy(watch_set);
+}
+
 int main(void)
 {
-    watchdog(20);
+    watchdog(SP_STALL_S, SP_CAP_S);
     create_args();
+    counters_layout();
     steal_half();
     lone_entry();
     overflow_not_starved();
     queue_lengths();
     offline();
     wake_to_steal();
-    printf("contract: create, steal half, lone entry, overflow turn, lengths, offline, wake-to-steal: ok\n");
+    progress();
+    bound_never_stolen();
+    bound_order();
+    bound_overflow_turn();
+    rescue_inject();
+    progress();
+    watcher();
+    printf("contract: create, counters, steal half, lone entry, overflow turn, lengths, offline, wake-to-steal, "
+           "bound entries, rescue, watcher: ok\n");
     return 0;
 }

@@ -51,6 +51,7 @@ static void run(uint32_t local_cap, uint32_t inject_cap, int check_order)
         }
         next[p] = seq + 1;
         got++;
+        progress();
     }
     for (int p = 0; p < PRODUCERS; p++) {
         pthread_join(t[p], NULL);
@@ -71,7 +72,7 @@ static void run(uint32_t local_cap, uint32_t inject_cap, int check_order)
 
 int main(void)
 {
-    watchdog(50);
+    watchdog(SP_STALL_S, SP_CAP_S);
     /* 4 x 250k at most fits the 1M inject queue and the 1M ring: no overflow, so FIFO must hold. */
     per = scaled(200000) < 250000 ? scaled(200000) : 250000;
     run(1u << 20, 1u << 20, 1);

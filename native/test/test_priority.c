@@ -6,7 +6,7 @@
 
 int main(void)
 {
-    watchdog(30);
+    watchdog(SP_STALL_S, SP_CAP_S);
     sp_set *set = sp_create(1, 1024, 1024);
     CHECK(set != NULL, "create");
     /* Entry id encodes its priority: id = prio * 100 + i. */

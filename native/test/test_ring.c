@@ -19,6 +19,7 @@ static void take(uint32_t v)
     CHECK(v < (uint32_t)total, "item %u out of range", v);
     CHECK(atomic_fetch_add(&seen[v], 1) == 0, "item %u taken twice", v);
     atomic_fetch_add(&taken, 1);
+    progress();
 }
 
 static void *thief(void *arg)
@@ -57,7 +58,7 @@ static void *popper(void *arg)
 
 int main(void)
 {
-    watchdog(50);
+    watchdog(SP_STALL_S, SP_CAP_S);
     total = scaled(2000000);
     seen = calloc((size_t)total, 1);
     CHECK(sp_ring_init(&ring, 256) == 0, "init");

@@ -41,6 +41,7 @@ static void *owner(void *arg)
         int expected = 0;
         CHECK(atomic_compare_exchange_strong(&running[e], &expected, 1), "entry %lld runs twice at once", (long long)e);
         const long h = atomic_fetch_add(&hop_count[e], 1) + 1;
+        progress();
         atomic_store(&running[e], 0);
         CHECK(h <= hops, "entry %lld ran %ld times", (long long)e, h);
         if (h == hops) {
@@ -116,7 +117,7 @@ static void run(uint32_t local_cap, uint32_t inject_cap, int toggle)
 
 int main(void)
 {
-    watchdog(50);
+    watchdog(SP_STALL_S, SP_CAP_S);
     entries = 2000;
     hops = scaled(500);
     run(4096, 1u << 16, 0);

@@ -442,7 +442,8 @@ public final class Node implements AutoCloseable
         {
             out.add(new SchedulerStats(f.scheduler(), f.online(), f.queued(), f.executed(), f.stolen(), f.migrations(),
                 f.contextSwitches(), f.injected(), f.parks(), f.wakeups(), f.idleNanos(), f.pushedLocal(), f.overflowed(),
-                f.stealAttempts(), f.timers(), f.stalls(), f.errors(), f.alive(), f.spawned(), f.exited()));
+                f.stealAttempts(), f.timers(), f.stalls(), f.errors(), f.alive(), f.spawned(), f.exited(),
+                f.rescued(), f.rescuedAway(), f.watches()));
         }
         return Collections.unmodifiableList(out);
     }
@@ -677,11 +678,17 @@ public final class Node implements AutoCloseable
      * @param spawned         processes spawned onto it (where each was queued first).
      * @param exited          processes whose exit path ran on it (spawned minus exited, summed over
      *                        the schedulers, is the number of live processes).
+     * @param rescued         entries it took from the inject queue or overflow list of a scheduler
+     *                        stalled in one long call (docs/native-core.md).
+     * @param rescuedAway     entries other schedulers rescued from it while it was stalled.
+     * @param watches         sleeps it took as the watcher: the one idle scheduler that wakes at
+     *                        least every millisecond while another is busy, to catch a stall.
      */
     public record SchedulerStats(int scheduler, boolean online, long[] queued, long executed, long stolen, long migrations,
                                  long contextSwitches, long injected, long parks, long wakeups, long idleNanos,
                                  long pushedLocal, long overflowed, long stealAttempts, int timers, long stalls, long errors,
-                                 boolean alive, long spawned, long exited)
+                                 boolean alive, long spawned, long exited, long rescued, long rescuedAway,
+                                 long watches)
     {
     }
 }

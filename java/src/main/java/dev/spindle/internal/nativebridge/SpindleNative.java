@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 public final class SpindleNative
 {
     /** The native ABI this class was written against. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     private SpindleNative()
     {
@@ -32,10 +32,10 @@ public final class SpindleNative
      */
     public static native void destroy(long h);
 
-    /** Owner only. @param h handle @param s scheduler @param pid process index @param prio 0..3 */
+    /** Owner only. @param h handle @param s scheduler @param pid process index @param prio 0..3, optionally | 4 (bound) */
     public static native void pushLocal(long h, int s, int pid, int prio);
 
-    /** Any thread. @param h handle @param s scheduler @param pid process index @param prio 0..3 */
+    /** Any thread. @param h handle @param s scheduler @param pid process index @param prio 0..3, optionally | 4 (bound) */
     public static native void pushRemote(long h, int s, int pid, int prio);
 
     /** Owner only. @param h handle @param s scheduler @param steal whether to steal @return pid or -1 */
@@ -67,10 +67,7 @@ public final class SpindleNative
      */
     public static native long queueLength(long h, int s, int prio);
 
-    /**
-     * @param h handle
-     * @return direct buffer over n * 64 bytes of sp_counters
-     */
+    /** @param h handle @return direct buffer over n * 128 bytes of sp_counters */
     public static native ByteBuffer counters(long h);
 
     /** @return sched_getcpu() or -1 */
@@ -78,10 +75,4 @@ public final class SpindleNative
 
     /** @return CPUs of this thread's affinity mask, ascending, or null */
     public static native int[] allowedCpus();
-
-    /**
-     * @param cpu CPU id
-     * @return 0 or -errno
-     */
-    public static native int pinCurrent(int cpu);
 }

@@ -5,6 +5,7 @@ import dev.spindle.internal.nativebridge.SpindleNative;
 import net.openhft.affinity.Affinity;
 
 import java.util.BitSet;
+import java.util.function.IntSupplier;
 
 /**
  * What this JVM may run on, and where the calling thread runs now. Uses libspindle when it is
@@ -41,21 +42,65 @@ public final class Topology
         return set.stream().toArray();
     }
 
+    // Where currentCpu() asks, chosen on its first call: the scheduler loop calls it often, and a
+    // missing native library must not cost a lock and a thrown UnsatisfiedLinkError every time.
+    private static volatile IntSupplier cpuSource;
+
     /** @return the CPU the calling thread runs on now, or -1 if unknown. */
     public static int currentCpu()
     {
-        if (tryNative())
+        IntSupplier source = cpuSource;
+        if (source == null)
         {
-            return SpindleNative.currentCpu();
+            source = chooseCpuSource(NativeLibrary::load, SpindleNative::currentCpu, Affinity::getCpu);
+            cpuSource = source; // a race only makes two threads choose the same way
+        }
+        return source.getAsInt();
+    }
+
+    /**
+     * Chooses, once, where {@link #currentCpu()} asks: libspindle if it loads; else the fallback if
+     * it answers a CPU (OpenHFT, through JNA); else nobody, and the answer is -1 from then on,
+     * without trying again.
+     *
+     * @param loadNative loads libspindle, or throws {@link UnsatisfiedLinkError}.
+     * @param nativeCpu  sched_getcpu through libspindle.
+     * @param fallback   another way to ask; may throw or answer -1.
+     * @return the source to use for every later call.
+     */
+    static IntSupplier chooseCpuSource(final Runnable loadNative, final IntSupplier nativeCpu, final IntSupplier fallback)
+    {
+        try
+        {
+            loadNative.run();
+            return nativeCpu;
+        }
+        catch (final UnsatisfiedLinkError ex)
+        {
+            // no libspindle: try the fallback below
         }
         try
         {
-            return Affinity.getCpu();
+            if (fallback.getAsInt() >= 0)
+            {
+                return () ->
+                {
+                    try
+                    {
+                        return fallback.getAsInt();
+                    }
+                    catch (final RuntimeException | LinkageError ex)
+                    {
+                        return -1;
+                    }
+                };
+            }
         }
         catch (final RuntimeException | LinkageError ex)
         {
-            return -1;
+            // the fallback does not work here either
         }
+        return () -> -1;
     }
 
     private static boolean tryNative()

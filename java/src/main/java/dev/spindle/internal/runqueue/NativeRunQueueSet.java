@@ -8,11 +8,13 @@ import java.nio.ByteBuffer;
 
 /**
  * Run queues in native memory (libspindle), one JNI call per operation. Counters are read
- * straight from native memory through a direct buffer, with no JNI call.
+ * straight from native memory through a direct buffer, with no JNI call. Arguments are checked
+ * here (two compares): the native side trusts them, and a bad index there would corrupt memory.
  */
 public final class NativeRunQueueSet implements RunQueueSet
 {
-    private static final int COUNTERS_STRIDE = 64;
+    /** sizeof(sp_counters): two cache lines per scheduler, counter i at byte 8 * i. */
+    static final int COUNTERS_STRIDE = 128;
 
     private final long handle;
     private final int count;
@@ -34,6 +36,12 @@ public final class NativeRunQueueSet implements RunQueueSet
         }
         this.count = count;
         final ByteBuffer buffer = SpindleNative.counters(handle);
+        if (buffer.capacity() != count * COUNTERS_STRIDE)
+        {
+            SpindleNative.destroy(handle);
+            throw new IllegalStateException("native counters span " + buffer.capacity() + " bytes, expected " +
+                count + " x " + COUNTERS_STRIDE + ": libspindle and this class disagree on sp_counters");
+        }
         this.counters = new UnsafeBuffer(buffer);
     }
 
@@ -46,30 +54,37 @@ public final class NativeRunQueueSet implements RunQueueSet
     @Override
     public void pushLocal(final int s, final int pid, final int prio)
     {
+        RunQueueSet.checkScheduler(s, count);
+        RunQueueSet.checkPriority(prio);
         SpindleNative.pushLocal(handle, s, pid, prio);
     }
 
     @Override
     public void pushRemote(final int s, final int pid, final int prio)
     {
+        RunQueueSet.checkScheduler(s, count);
+        RunQueueSet.checkPriority(prio);
         SpindleNative.pushRemote(handle, s, pid, prio);
     }
 
     @Override
     public int next(final int s, final boolean steal)
     {
+        RunQueueSet.checkScheduler(s, count);
         return SpindleNative.next(handle, s, steal);
     }
 
     @Override
     public boolean park(final int s, final long timeoutNanos)
     {
+        RunQueueSet.checkScheduler(s, count);
         return SpindleNative.park(handle, s, timeoutNanos);
     }
 
     @Override
     public void unpark(final int s)
     {
+        RunQueueSet.checkScheduler(s, count);
         SpindleNative.unpark(handle, s);
     }
 
@@ -82,12 +97,22 @@ public final class NativeRunQueueSet implements RunQueueSet
     @Override
     public long queueLength(final int s, final int prio)
     {
+        RunQueueSet.checkScheduler(s, count);
+        if (prio < 0 || prio > PRIO_LOW)
+        {
+            throw new IllegalArgumentException("priority " + prio + " is not 0..3");
+        }
         return SpindleNative.queueLength(handle, s, prio);
     }
 
     @Override
     public long counter(final int s, final int counter)
     {
+        RunQueueSet.checkScheduler(s, count);
+        if (counter < 0 || counter >= COUNTERS_STRIDE / Long.BYTES)
+        {
+            throw new IllegalArgumentException("counter " + counter + " out of range");
+        }
         // Statistics only: a volatile read of a 64-bit slot the native side updates atomically.
         return counters.getLongVolatile(s * COUNTERS_STRIDE + counter * Long.BYTES);
     }

@@ -636,7 +636,8 @@ public final class NodeRuntime
                 r[4 + RunQueueSet.INJECTED], r[4 + RunQueueSet.PARKS], r[4 + RunQueueSet.WAKEUPS], c.idleNanos(),
                 r[4 + RunQueueSet.PUSHED_LOCAL], r[4 + RunQueueSet.OVERFLOWED], r[4 + RunQueueSet.STEAL_ATTEMPTS],
                 s.pendingTimers(), c.stalls(), c.errors(), !schedulers.dead(i),
-                s.requestedCpu(), s.observedCpu(), c.drifts(), s.pinError(), c.spawnedCount(), c.exitedCount()));
+                s.requestedCpu(), s.observedCpu(), c.drifts(), s.pinError(), c.spawnedCount(), c.exitedCount(),
+                r[4 + RunQueueSet.RESCUED], r[4 + RunQueueSet.RESCUED_AWAY], r[4 + RunQueueSet.WATCHES]));
         }
         return out;
     }

@@ -29,10 +29,14 @@ package dev.spindle.internal.runtime;
  * @param pinError        why pinning failed, or null.
  * @param spawned         processes spawned onto it.
  * @param exited          processes whose exit path ran on it.
+ * @param rescued         entries it rescued from stalled schedulers.
+ * @param rescuedAway     entries rescued from it while stalled.
+ * @param watches         sleeps it took as the watcher.
  */
 public record SchedulerFigures(int scheduler, boolean online, long[] queued, long executed, long stolen, long migrations,
                                long contextSwitches, long injected, long parks, long wakeups, long idleNanos, long pushedLocal,
                                long overflowed, long stealAttempts, int timers, long stalls, long errors, boolean alive,
-                               int requestedCpu, int observedCpu, long drifts, String pinError, long spawned, long exited)
+                               int requestedCpu, int observedCpu, long drifts, String pinError, long spawned, long exited,
+                               long rescued, long rescuedAway, long watches)
 {
 }

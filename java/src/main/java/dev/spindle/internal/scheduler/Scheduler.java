@@ -325,7 +325,7 @@ public final class Scheduler
                 final Process slot = lifo.takeForQueue();
                 if (slot != null)
                 {
-                    queues.pushLocal(id, slot.index, slot.priorityOpaque()); // behind the others, like anyone
+                    queues.pushLocal(id, slot.index, Schedulers.queueClass(slot)); // behind the others, like anyone
                 }
             }
             // Steal on the first idle round, then only every STEAL_EVERY rounds while spinning: a
@@ -343,7 +343,8 @@ public final class Scheduler
                 final int home = group.placement().forward(p, id);
                 if (home != id && p.boundScheduler >= 0)
                 {
-                    // A bound process stolen along with others: it never runs here.
+                    // Thieves never take bound entries; this one was queued here while its own
+                    // scheduler was offline, and that one is back (or the other way round).
                     group.enqueueRemote(p, home);
                     return;
                 }
@@ -397,7 +398,7 @@ public final class Scheduler
         counters.migration();
         if (target == id)
         {
-            queues.pushLocal(id, p.index, p.priorityOpaque());
+            queues.pushLocal(id, p.index, Schedulers.queueClass(p));
         }
         else
         {

@@ -545,6 +545,19 @@ public final class Schedulers implements MessageTimer.Delivery
     }
 
     /**
+     * The queue class a process is pushed with: its priority, plus {@link RunQueueSet#BOUND} for a
+     * bound process, so thieves never take it from the scheduler it is queued on (its own, or a
+     * stand-in while its own is offline).
+     *
+     * @param p the process.
+     * @return the priority argument of {@code pushLocal}/{@code pushRemote}.
+     */
+    static int queueClass(final Process p)
+    {
+        return p.boundScheduler >= 0 ? p.priorityOpaque() | RunQueueSet.BOUND : p.priorityOpaque();
+    }
+
+    /**
      * A plain thread or dirty thread won a process's wake CAS.
      *
      * @param p the process, RUNNABLE.
@@ -559,7 +572,7 @@ public final class Schedulers implements MessageTimer.Delivery
     {
         final int target = placement.target(p, from, cause);
         p.setHomeOpaque(target);
-        final int prio = p.priorityOpaque();
+        final int prio = queueClass(p);
         if (from != null)
         {
             if (target == from.id)
@@ -569,7 +582,7 @@ public final class Schedulers implements MessageTimer.Delivery
                     final Process displaced = from.lifo.put(p);
                     if (displaced != null)
                     {
-                        queues.pushLocal(from.id, displaced.index, displaced.priorityOpaque());
+                        queues.pushLocal(from.id, displaced.index, queueClass(displaced));
                     }
                 }
                 else
@@ -636,7 +649,7 @@ public final class Schedulers implements MessageTimer.Delivery
     void enqueueRemote(final Process p, final int target)
     {
         p.setHomeOpaque(target);
-        queues.pushRemote(target, p.index, p.priorityOpaque());
+        queues.pushRemote(target, p.index, queueClass(p));
     }
 
     /**

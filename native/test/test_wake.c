@@ -1,0 +1,344 @@
+/* Wake-up stress with random delays at the racy steps (src/testhook.h; this test links the hooked
+ * core). Every sleeper parks WITHOUT a timeout, so one lost wake-up hangs a thread for ever and
+ * the progress watchdog fails the test, printing where everyone stood. The watcher (whose timed
+ * sleeps would turn a lost wake-up into a 1 ms delay) is off for parts 1 and 2.
+ *  1. Hand-offs: three plain threads push to one scheduler (bursts, and one push at a time while
+ *     the scheduler sleeps); tiny and roomy queues. No loss, no duplication, FIFO per producer
+ *     while nothing spills.
+ *  2. PARK mode: three schedulers run the scheduler loop (sp_next with stealing, else sp_park(-1));
+ *     entries, a third of them bound, hop to the same scheduler, to another one, or through a
+ *     plain thread. Every hop happens exactly once; bound entries run only on their scheduler.
+ *  3. Stalled scheduler, watcher on: as 2, but scheduler 0 stops polling, for ever or now and then
+ *     for a few ms ("a long call"), while unbound entries keep being pushed to it. The others must
+ *     rescue them (a stranded entry stops progress); bound entries still run only at home. */
+#define _GNU_SOURCE
+#include "check.h"
+#include "spindle/spindle.h"
+#include "testhook.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
+
+static _Thread_local uint32_t rng_state;
+
+static uint32_t rnd(void)
+{
+    if (rng_state == 0) {
+        rng_state = (uint32_t)(uintptr_t)&rng_state | 1u; /* per-thread seed */
+    }
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+static _Atomic unsigned long hook_calls;
+
+/* Most of the time nothing; otherwise a yield, a short spin, or a real sleep (>= ~50 us here). */
+static void delay(int point)
+{
+    (void)point;
+    atomic_fetch_add_explicit(&hook_calls, 1, memory_order_relaxed);
+    const uint32_t r = rnd() % 64;
+    if (r < 40) {
+        return;
+    }
+    if (r < 52) {
+        sched_yield();
+    } else if (r < 63) {
+        for (uint32_t i = rnd() % 2000; i > 0; i--) {
+            atomic_signal_fence(memory_order_seq_cst); /* keep the loop */
+        }
+    } else {
+        struct timespec d = {0, (long)(rnd() % 20000)};
+        nanosleep(&d, NULL);
+    }
+}
+
+/* ---- 1. hand-offs from plain threads to one scheduler ---- */
+
+#define PRODUCERS 3
+
+static sp_set *set;
+static long per;
+static _Atomic long consumed;
+static int one_at_a_time;
+
+static void *producer(void *arg)
+{
+    const uint32_t id = (uint32_t)(uintptr_t)arg;
+    for (long i = 0; i < per; i++) {
+        sp_push_remote(set, 0, id << 24 | (uint32_t)i, SP_PRIO_NORMAL);
+        if (one_at_a_time) {
+            /* Wait for the hand-off (all producers together: up to three in flight). */
+            for (int spins = 0; atomic_load(&consumed) < (long)PRODUCERS * (i + 1); spins++) {
+                if (spins > 100) {
+                    sched_yield();
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static void dump_handoff(void)
+{
+    const sp_counters *c = sp_counters_of(set);
+    fprintf(stderr, "wake/hand-off: consumed %ld of %ld; queue %lld; parks %llu wakeups %llu injected %llu overflowed %llu\n",
+            atomic_load(&consumed), PRODUCERS * per, (long long)sp_queue_length(set, 0, SP_PRIO_NORMAL),
+            (unsigned long long)atomic_load(&c[0].parks), (unsigned long long)atomic_load(&c[0].wakeups),
+            (unsigned long long)atomic_load(&c[0].injected), (unsigned long long)atomic_load(&c[0].overflowed));
+}
+
+static void handoffs(uint32_t local_cap, uint32_t inject_cap, int serial)
+{
+    set = sp_create(2, local_cap, inject_cap);
+    CHECK(set != NULL, "create");
+    atomic_store(&sp_test_no_watch, 1);
+    atomic_store(&consumed, 0);
+    one_at_a_time = serial;
+    watchdog_dump(dump_handoff);
+    pthread_t t[PRODUCERS];
+    for (uintptr_t p = 0; p < PRODUCERS; p++) {
+        pthread_create(&t[p], NULL, producer, (void *)p);
+    }
+    long next[PRODUCERS] = {0};
+    uint8_t *seen[PRODUCERS];
+    for (int p = 0; p < PRODUCERS; p++) {
+        seen[p] = calloc((size_t)per, 1);
+    }
+    const long total = PRODUCERS * per;
+    for (long got = 0; got < total;) {
+        const int64_t v = sp_next(set, 0, 1);
+        if (v < 0) {
+            sp_park(set, 0, -1); /* no timeout: a lost wake-up hangs here */
+            continue;
+        }
+        const uint32_t p = (uint32_t)v >> 24;
+        const long seq = (long)((uint32_t)v & 0xFFFFFF);
+        CHECK(p < PRODUCERS && seq < per, "bad entry %lld", (long long)v);
+        CHECK(!seen[p][seq], "producer %u item %ld twice", p, seq);
+        seen[p][seq] = 1;
+        const sp_counters *c = sp_counters_of(set);
+        if (atomic_load(&c[0].overflowed) == 0) {
+            CHECK(seq == next[p], "producer %u: got %ld, expected %ld (nothing spilled)", p, seq, next[p]);
+        }
+        next[p] = seq + 1;
+        got++;
+        atomic_store(&consumed, got);
+        progress();
+    }
+    for (int p = 0; p < PRODUCERS; p++) {
+        pthread_join(t[p], NULL);
+        free(seen[p]);
+    }
+    CHECK(sp_next(set, 0, 0) == -1, "extra entries");
+    watchdog_dump(NULL);
+    sp_destroy(set);
+}
+
+/* ---- 2. and 3. schedulers in PARK mode ---- */
+
+#define SCHEDS 3
+
+static long entries;
+static long hops;
+static _Atomic long *hop_count;
+static _Atomic int *running;
+static _Atomic long finished;
+static _Atomic int stop;
+static int stuck_mode; /* 0: none; 1: scheduler 0 never polls; 2: it stalls now and then */
+
+/* Entry e: bound to scheduler e % SCHEDS when e % 3 == 0 (and, in stuck mode 1, not to 0). */
+static int home_of(long e)
+{
+    if (e % 3 != 0) {
+        return -1;
+    }
+    const int h = (int)((e / 3) % SCHEDS);
+    return stuck_mode == 1 && h == 0 ? 1 : h;
+}
+
+static uint32_t flags_of(long e)
+{
+    return ((uint32_t)e & 3u) | (home_of(e) >= 0 ? SP_BOUND : 0u);
+}
+
+/* Where an entry goes next: its home if bound, else anywhere. */
+static uint32_t target_of(long e)
+{
+    const int h = home_of(e);
+    return h >= 0 ? (uint32_t)h : rnd() % SCHEDS;
+}
+
+/* A plain thread that re-injects entries handed to it (a wake-up from outside any scheduler). */
+#define MAILBOX 64
+static _Atomic int64_t mailbox[MAILBOX];
+
+static void *outsider(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop)) {
+        int idle = 1;
+        for (int i = 0; i < MAILBOX; i++) {
+            const int64_t e = atomic_exchange(&mailbox[i], -1);
+            if (e >= 0) {
+                sp_push_remote(set, target_of(e), (uint32_t)e, flags_of(e));
+                idle = 0;
+            }
+        }
+        if (idle) {
+            sched_yield();
+        }
+    }
+    return NULL;
+}
+
+static void *owner(void *arg)
+{
+    const uint32_t s = (uint32_t)(uintptr_t)arg;
+    if (stuck_mode == 1 && s == 0) {
+        return NULL; /* stuck from the start: never polls, never sleeps */
+    }
+    while (!atomic_load(&stop)) {
+        const int64_t e = sp_next(set, s, 1);
+        if (e < 0) {
+            sp_park(set, s, -1); /* PARK mode: no timeout */
+            continue;
+        }
+        CHECK(home_of(e) < 0 || home_of(e) == (int)s, "bound entry %lld (home %d) ran on %u", (long long)e, home_of(e), s);
+        int expected = 0;
+        CHECK(atomic_compare_exchange_strong(&running[e], &expected, 1), "entry %lld runs twice at once", (long long)e);
+        const long h = atomic_fetch_add(&hop_count[e], 1) + 1;
+        atomic_store(&running[e], 0);
+        CHECK(h <= hops, "entry %lld ran %ld times", (long long)e, h);
+        progress();
+        if (stuck_mode == 2 && s == 0 && rnd() % 512 == 0) {
+            struct timespec d = {0, 3 * 1000 * 1000}; /* a long call: stalled for 3 ms */
+            nanosleep(&d, NULL);
+        }
+        if (h == hops) {
+            atomic_fetch_add(&finished, 1);
+            continue;
+        }
+        const uint32_t r = rnd() % 8;
+        if (r < 5 && (home_of(e) < 0 || home_of(e) == (int)s)) {
+            sp_push_local(set, s, (uint32_t)e, flags_of(e));
+        } else if (r < 7) {
+            sp_push_remote(set, target_of(e), (uint32_t)e, flags_of(e));
+        } else {
+            int64_t expected_slot = -1;
+            uint32_t slot = rnd() % MAILBOX;
+            while (!atomic_compare_exchange_weak(&mailbox[slot], &expected_slot, e)) {
+                expected_slot = -1;
+                slot = (slot + 1) % MAILBOX;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void dump_park_mode(void)
+{
+    const sp_counters *c = sp_counters_of(set);
+    fprintf(stderr, "wake/park mode (stuck mode %d): finished %ld of %ld entries\n", stuck_mode, atomic_load(&finished), entries);
+    for (uint32_t s = 0; s < SCHEDS; s++) {
+        long long q = 0;
+        for (uint32_t p = 0; p < SP_NPRIO; p++) {
+            q += sp_queue_length(set, s, p);
+        }
+        fprintf(stderr,
+                "  scheduler %u: queued %lld executed %llu parks %llu wakeups %llu stolen %llu rescued %llu rescued_away %llu watches %llu\n",
+                s, q, (unsigned long long)atomic_load(&c[s].executed), (unsigned long long)atomic_load(&c[s].parks),
+                (unsigned long long)atomic_load(&c[s].wakeups), (unsigned long long)atomic_load(&c[s].stolen),
+                (unsigned long long)atomic_load(&c[s].rescued), (unsigned long long)atomic_load(&c[s].rescued_away),
+                (unsigned long long)atomic_load(&c[s].watches));
+    }
+}
+
+static void park_mode(uint32_t local_cap, uint32_t inject_cap, int stuck)
+{
+    set = sp_create(SCHEDS, local_cap, inject_cap);
+    CHECK(set != NULL, "create");
+    stuck_mode = stuck;
+    atomic_store(&sp_test_no_watch, stuck == 0);
+    hop_count = calloc((size_t)entries, sizeof(*hop_count));
+    running = calloc((size_t)entries, sizeof(*running));
+    atomic_store(&finished, 0);
+    atomic_store(&stop, 0);
+    for (int i = 0; i < MAILBOX; i++) {
+        atomic_store(&mailbox[i], -1);
+    }
+    watchdog_dump(dump_park_mode);
+    for (long e = 0; e < entries; e++) {
+        sp_push_remote(set, target_of(e), (uint32_t)e, flags_of(e));
+    }
+    pthread_t t[SCHEDS];
+    pthread_t out;
+    pthread_create(&out, NULL, outsider, NULL);
+    for (uintptr_t s = 0; s < SCHEDS; s++) {
+        pthread_create(&t[s], NULL, owner, (void *)s);
+    }
+    while (atomic_load(&finished) < entries) {
+        struct timespec d = {0, 1000 * 1000};
+        nanosleep(&d, NULL);
+    }
+    atomic_store(&stop, 1);
+    for (int s = 0; s < SCHEDS; s++) {
+        /* Wake each until it has left (close() does the same): a no-timeout park needs a wake. */
+        for (;;) {
+            sp_unpark(set, (uint32_t)s);
+            struct timespec d = {0, 1000 * 1000};
+            nanosleep(&d, NULL);
+            if (pthread_tryjoin_np(t[s], NULL) == 0) {
+                break;
+            }
+        }
+    }
+    pthread_join(out, NULL);
+    for (long e = 0; e < entries; e++) {
+        CHECK(atomic_load(&hop_count[e]) == hops, "entry %ld made %ld of %ld hops", e, atomic_load(&hop_count[e]), hops);
+    }
+    const sp_counters *c = sp_counters_of(set);
+    if (stuck == 1) {
+        CHECK(atomic_load(&c[0].executed) == 0, "the stuck scheduler ran something");
+        CHECK(atomic_load(&c[0].rescued_away) > 0, "nothing was rescued from the stuck scheduler");
+    }
+    for (uint32_t s = 0; s < SCHEDS; s++) {
+        CHECK(sp_next(set, s, 0) == -1, "scheduler %u still holds entries", s);
+    }
+    free(hop_count);
+    free((void *)running);
+    watchdog_dump(NULL);
+    sp_destroy(set);
+}
+
+int main(void)
+{
+    watchdog(SP_STALL_S, SP_CAP_S);
+    atomic_store(&sp_test_hook, delay);
+
+    per = scaled(2000);
+    handoffs(1024, 1u << 16, 1);
+    printf("wake: %d producers x %ld hand-offs, one at a time: ok\n", PRODUCERS, per);
+    handoffs(1024, 1u << 16, 0);
+    printf("wake: %d producers x %ld in bursts: ok\n", PRODUCERS, per);
+    handoffs(4, 4, 0);
+    printf("wake: %d producers x %ld in bursts, tiny queues (spills): ok\n", PRODUCERS, per);
+
+    entries = 300;
+    hops = scaled(100);
+    park_mode(4096, 1u << 16, 0);
+    printf("wake: park mode, %d schedulers, %ld entries x %ld hops (a third bound): ok\n", SCHEDS, entries, hops);
+    park_mode(8, 8, 0);
+    printf("wake: park mode, tiny queues: ok\n");
+    hops = scaled(20);
+    park_mode(4096, 1u << 16, 1);
+    printf("wake: park mode, scheduler 0 stuck for ever, %ld hops: its work rescued: ok\n", hops);
+    park_mode(8, 8, 2);
+    printf("wake: park mode, tiny queues, scheduler 0 stalling now and then: ok (%lu delay points hit)\n",
+           atomic_load(&hook_calls));
+    return 0;
+}
