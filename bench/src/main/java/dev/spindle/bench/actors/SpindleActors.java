@@ -27,7 +27,11 @@ public final class SpindleActors implements Actors, TimerProbes
     private final IdleMode idle;
     private final boolean virtualThreads;
     private final boolean rewritesLoops;
-    private final Node node;
+    private final NodeConfig config;
+    // Started on first use, from the bench's driver thread (cases spawn before anything sends, so
+    // process and sender threads see it through spawn / Thread.start): a case that starts its own
+    // nodes (timers, placement) then leaves the CPUs free for them.
+    private Node node;
 
     /**
      * @param name   peer name.
@@ -83,7 +87,7 @@ public final class SpindleActors implements Actors, TimerProbes
         {
             b.schedulers(schedulers).pinned(false);
         }
-        this.node = Node.start(b.build());
+        this.config = b.build();
     }
 
     /**
@@ -102,9 +106,13 @@ public final class SpindleActors implements Actors, TimerProbes
         return idle;
     }
 
-    /** @return the node, for placement reports. */
+    /** @return the node (started now if it was not yet), for placement reports. */
     public Node node()
     {
+        if (node == null)
+        {
+            node = Node.start(config);
+        }
         return node;
     }
 
@@ -121,9 +129,9 @@ public final class SpindleActors implements Actors, TimerProbes
     @Override
     public Ref spawn(final Handler handler, final int placement)
     {
-        final SpawnOptions options = placement >= 0 ? SpawnOptions.defaults().scheduler(placement % node.schedulers()) :
+        final SpawnOptions options = placement >= 0 ? SpawnOptions.defaults().scheduler(placement % node().schedulers()) :
             SpawnOptions.defaults();
-        final Pid pid = node.spawn(() ->
+        final Pid pid = node().spawn(() ->
         {
             final PidRef self = new PidRef(Proc.self());
             handler.onStart(self);
@@ -138,7 +146,7 @@ public final class SpindleActors implements Actors, TimerProbes
     @Override
     public void tell(final Ref to, final Object msg)
     {
-        node.send(((PidRef)to).pid(), msg);
+        node().send(((PidRef)to).pid(), msg);
     }
 
     @Override
@@ -165,14 +173,14 @@ public final class SpindleActors implements Actors, TimerProbes
     {
         final long nanos = delay.toNanos();
         // A call's server takes every request and never answers, so each call times out.
-        final Pid server = timer != TimerProbes.Kind.CALL ? null : node.spawn(() ->
+        final Pid server = timer != TimerProbes.Kind.CALL ? null : node().spawn(() ->
         {
             while (Proc.receive() != STOP)
             {
                 // swallow the request
             }
         });
-        final Pid probe = node.spawn(() ->
+        final Pid probe = node().spawn(() ->
         {
             for (Object m = Proc.receive(); m instanceof Arm arm; m = Proc.receive())
             {
@@ -220,13 +228,13 @@ public final class SpindleActors implements Actors, TimerProbes
             @Override
             public void arm(final Arm arm)
             {
-                node.send(probe, arm);
+                node().send(probe, arm);
             }
 
             @Override
             public void close()
             {
-                node.send(probe, STOP);
+                node().send(probe, STOP);
             }
         };
     }
@@ -234,6 +242,10 @@ public final class SpindleActors implements Actors, TimerProbes
     @Override
     public void close()
     {
-        node.close();
+        if (node != null)
+        {
+            node.close();
+            node = null;
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.spindle.NodeConfig;
 import dev.spindle.Pid;
 import dev.spindle.Proc;
 import dev.spindle.bench.actors.Actors;
+import dev.spindle.bench.actors.SpindleActors;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -55,6 +56,10 @@ public final class Placement implements Case
         if (!actors.name().equals("spindle"))
         {
             return Result.none("n/a");
+        }
+        if (actors instanceof SpindleActors spindle)
+        {
+            spindle.close(); // free its pinned CPUs for the nodes below (it restarts on next use)
         }
         final Result out = Result.of(Double.NaN);
         double headline = Double.NaN;

@@ -144,6 +144,7 @@ public final class Timers implements Case
         if (actors instanceof SpindleActors spindle && spindle.name().equals("spindle"))
         {
             headline = variant(spindle.idle());
+            spindle.close(); // free its pinned CPUs for the nodes below (it restarts on next use)
             for (final IdleMode mode : IdleMode.values())
             {
                 try (SpindleActors node = spindle.withIdle(variant(mode), mode))
