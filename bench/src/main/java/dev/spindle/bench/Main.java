@@ -160,7 +160,7 @@ public final class Main
         }
         out.println();
         out.println("--quick runs small sizes (a smoke test, under 40 s); the default suite takes about five minutes on 2 cores.");
-        out.println("--repeat N runs each case N times and reports the median with the min/max spread.");
+        out.println("--repeat N runs the whole selection N times, round-robin over the peers, and reports each median with its min/max spread.");
         out.println("Results: a table on stdout, and results.json, results.csv, report.html in --out (default ./spindle-out).");
     }
 
@@ -234,57 +234,101 @@ public final class Main
             machine.put("warning", loaded);
             err.println("warning: " + loaded);
         }
-        final List<Row> rows = new ArrayList<>();
         final List<String> peerNames = new ArrayList<>();
-        final int total = cases.size() * peers.size();
+        final int total = cases.size() * peers.size() * o.repeat;
         int done = 0;
         final long started = System.nanoTime();
-        for (final Peer peer : peers)
+        // --repeat N runs the whole selection N times, round-robin (round, then peer, then case),
+        // not each case N times in a row: on a shared or virtualised machine the cost of a cross-core
+        // hand-off drifts over minutes, and interleaving spreads that drift over every peer alike.
+        final List<List<Result>> runs = new ArrayList<>();
+        final Result[] failed = new Result[cases.size() * peers.size()];
+        final double[] seconds = new double[failed.length];
+        for (int i = 0; i < failed.length; i++)
         {
-            peerNames.add(peer.name());
-            final String why = peer.unavailable();
-            if (why != null)
+            runs.add(new ArrayList<>());
+        }
+        for (int round = 0; round < o.repeat; round++)
+        {
+            for (int pi = 0; pi < peers.size(); pi++)
             {
-                err.println("[skip] " + peer.name() + ": " + why);
-                for (final Case c : cases)
+                final Peer peer = peers.get(pi);
+                if (round == 0)
                 {
-                    rows.add(new Row(c.name(), c.unit(), c.lowerIsBetter(), peer.name(), Result.none("absent"), 0));
+                    peerNames.add(peer.name());
                 }
-                done += cases.size();
-                continue;
-            }
-            try (Peer p = peer)
-            {
-                for (final Case c : cases)
+                final String why = peer.unavailable();
+                if (why != null)
                 {
-                    done++;
-                    final long t0 = System.nanoTime();
-                    Result r;
-                    try
+                    if (round == 0)
                     {
-                        if (!o.quick && p.wantsWarmUp() && c.wantsWarmUp())
+                        err.println("[skip] " + peer.name() + ": " + why);
+                    }
+                    for (int ci = 0; ci < cases.size(); ci++)
+                    {
+                        failed[pi * cases.size() + ci] = Result.none("absent");
+                    }
+                    done += cases.size();
+                    continue;
+                }
+                try (Peer p = peer) // closed after each round; the next round starts it afresh
+                {
+                    for (int ci = 0; ci < cases.size(); ci++)
+                    {
+                        final Case c = cases.get(ci);
+                        final int cell = pi * cases.size() + ci;
+                        done++;
+                        if (failed[cell] != null)
                         {
-                            p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
+                            continue; // failed in an earlier round: that is its result
                         }
-                        r = Repeats.run(o.repeat, () -> p.run(c, scale));
-                    }
-                    catch (final java.util.concurrent.TimeoutException ex)
-                    {
-                        r = Result.none("timeout");
-                    }
-                    catch (final Exception | OutOfMemoryError ex)
-                    {
-                        r = Result.none("error: " + ex.getMessage());
-                    }
-                    final double secs = (System.nanoTime() - t0) / 1e9;
-                    rows.add(new Row(c.name(), c.unit(), c.lowerIsBetter(), p.name(), r, secs));
-                    err.printf("[%d/%d] %-20s %-15s %s (%.1f s)%n", done, total, c.name(), p.name(),
-                        r.ok() ? String.format("%.2f %s", r.value(), c.unit()) : r.note(), secs);
-                    if (p.name().equals("spindle") && p instanceof ActorsPeer ap && ap.actors() instanceof SpindleActors sa)
-                    {
-                        machine.put("spindle scheduler CPUs (requested -> observed)", placement(sa.node()));
+                        final long t0 = System.nanoTime();
+                        Result r;
+                        try
+                        {
+                            if (!o.quick && p.wantsWarmUp() && c.wantsWarmUp())
+                            {
+                                p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
+                            }
+                            r = p.run(c, scale);
+                        }
+                        catch (final java.util.concurrent.TimeoutException ex)
+                        {
+                            r = Result.none("timeout");
+                        }
+                        catch (final Exception | OutOfMemoryError ex)
+                        {
+                            r = Result.none("error: " + ex.getMessage());
+                        }
+                        final double secs = (System.nanoTime() - t0) / 1e9;
+                        seconds[cell] += secs;
+                        if (r.ok())
+                        {
+                            runs.get(cell).add(r);
+                        }
+                        else
+                        {
+                            failed[cell] = Repeats.failedRun(r, round, o.repeat);
+                        }
+                        err.printf("[%d/%d] %-20s %-15s %s (%.1f s)%n", done, total, c.name(), p.name(),
+                            r.ok() ? String.format("%.2f %s", r.value(), c.unit()) : r.note(), secs);
+                        if (p.name().equals("spindle") && p instanceof ActorsPeer ap && ap.actors() instanceof SpindleActors sa)
+                        {
+                            machine.put("spindle scheduler CPUs (requested -> observed)", placement(sa.node()));
+                        }
                     }
                 }
+            }
+        }
+        final List<Row> rows = new ArrayList<>();
+        for (int pi = 0; pi < peers.size(); pi++)
+        {
+            for (int ci = 0; ci < cases.size(); ci++)
+            {
+                final Case c = cases.get(ci);
+                final int cell = pi * cases.size() + ci;
+                final Result r = failed[cell] != null ? failed[cell] : Repeats.fold(runs.get(cell), o.repeat);
+                rows.add(new Row(c.name(), c.unit(), c.lowerIsBetter(), peers.get(pi).name(), r, seconds[cell]));
             }
         }
         machine.put("run seconds", String.format("%.1f", (System.nanoTime() - started) / 1e9));

@@ -7,15 +7,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
- * {@code --repeat N}: runs a case N times on one peer and folds the runs into one result: the
+ * {@code --repeat N}: the runs of a case on one peer (one per round, see {@code Main}) fold into one result: the
  * median value, with the spread in the extras {@link Result#RUNS}, {@link Result#MIN} and {@link Result#MAX}. The other
  * extras and the percentile curve come from the run whose value is the median (the lower middle
  * one for even N), so a row's figures always belong together; extras named {@code *_count} (the
  * timers case's early and lost timers) are added up over the runs instead, so none is hidden.
- * A run that fails (timeout, error, or a result with a note) ends the repetition and is the result.
+ * A run that fails (timeout, error, or a result with a note) is the result, and later rounds skip it.
  */
 final class Repeats
 {
@@ -24,25 +23,26 @@ final class Repeats
     }
 
     /**
-     * @param times how many runs (1: the run itself, unchanged).
-     * @param run   one run.
-     * @return the folded result.
-     * @throws Exception what a run threw (the repetition ends there).
+     * @param runs  successful runs of one case on one peer, at least one.
+     * @param times how many were planned (1: the run itself, unchanged).
+     * @return the one run, or their median with min/max spread.
      */
-    static Result run(final int times, final Callable<Result> run) throws Exception
+    static Result fold(final List<Result> runs, final int times)
     {
-        final List<Result> runs = new ArrayList<>();
-        for (int i = 0; i < times; i++)
-        {
-            final Result r = run.call();
-            if (!r.ok())
-            {
-                return runs.isEmpty() || r.note() == null ? r :
-                    new Result(r.value(), r.extra(), r.curve(), r.note() + " (run " + (i + 1) + " of " + times + ")");
-            }
-            runs.add(r);
-        }
-        return times == 1 ? runs.get(0) : fold(runs);
+        return times == 1 && runs.size() == 1 ? runs.get(0) : fold(runs);
+    }
+
+    /**
+     * @param r     a run that failed (timeout, error, or a result with a note); later rounds skip the
+     *              case on that peer.
+     * @param round its 0-based round.
+     * @param times rounds planned.
+     * @return the result to report: {@code r}, its note saying which run failed after earlier ones passed.
+     */
+    static Result failedRun(final Result r, final int round, final int times)
+    {
+        return round == 0 || r.note() == null ? r :
+            new Result(r.value(), r.extra(), r.curve(), r.note() + " (run " + (round + 1) + " of " + times + ")");
     }
 
     /**

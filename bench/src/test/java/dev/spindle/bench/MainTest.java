@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -112,6 +113,26 @@ class MainTest
         assertTrue(o.err().contains("pingpong-same") && o.err().contains("[1/"), "a progress line per case and peer: " + o.err());
         assertTrue(Files.readString(dir.resolve("report.html")).contains("const CHARTS = "), "the charts and their data");
         assertTrue(Files.readString(dir.resolve("results.json")).contains("\"machine\""));
+    }
+
+    @Test
+    void repeatsGoRoundRobinOverThePeersAndFoldIntoOneFigure() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("spindle-bench-test");
+        final Outcome o = run("bench", "--quick", "--repeat", "2", "--cases", "pingpong-same", "--peers", "spindle,limit",
+            "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        final List<String> progress = o.err().lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(4, progress.size(), o.err());
+        // Round 1 on both peers, then round 2: a drift of the machine over time hits both alike.
+        final String[] order = {"spindle", "limit", "spindle", "limit"};
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(progress.get(i).startsWith("[" + (i + 1) + "/4]") && progress.get(i).contains(" " + order[i] + " "),
+                progress.get(i));
+        }
+        final String json = Files.readString(dir.resolve("results.json"));
+        assertTrue(json.contains("\"runs\": 2") || json.contains("\"runs\":2"), json);
     }
 
     @Test

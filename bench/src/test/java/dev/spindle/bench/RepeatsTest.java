@@ -3,9 +3,7 @@ package dev.spindle.bench;
 import dev.spindle.bench.cases.Result;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -21,10 +19,9 @@ class RepeatsTest
     }
 
     @Test
-    void theMedianRunSpeaksForAllWithItsSpreadAndCountsAddUp() throws Exception
+    void theMedianRunSpeaksForAllWithItsSpreadAndCountsAddUp()
     {
-        final ArrayDeque<Result> runs = new ArrayDeque<>(List.of(result(30, 300, 1), result(10, 100, 0), result(20, 200, 2)));
-        final Result r = Repeats.run(3, runs::poll);
+        final Result r = Repeats.fold(List.of(result(30, 300, 1), result(10, 100, 0), result(20, 200, 2)), 3);
         assertEquals(20, r.value());
         assertEquals(200, r.extra().get("p99_ns"), "extras from the median run, not mixed");
         assertEquals(3, r.extra().get("x/lost_count"), "counts add up over the runs");
@@ -44,24 +41,20 @@ class RepeatsTest
     }
 
     @Test
-    void oneRunIsLeftAsItIs() throws Exception
+    void oneRunIsLeftAsItIs()
     {
         final Result one = result(5, 50, 0);
-        assertSame(one, Repeats.run(1, () -> one));
+        assertSame(one, Repeats.fold(List.of(one), 1));
         assertEquals("", one.spread());
     }
 
     @Test
-    void aFailedRunEndsTheRepetitionAndSaysWhich() throws Exception
+    void aFailedRunIsTheResultAndSaysWhichRunFailed()
     {
-        final int[] calls = {0};
-        final Result r = Repeats.run(5, () -> ++calls[0] == 2 ? Result.none("timeout") : result(1, 1, 0));
-        assertEquals(2, calls[0]);
+        final Result timeout = Result.none("timeout");
+        assertSame(timeout, Repeats.failedRun(timeout, 0, 5), "the first run: as it is");
+        final Result r = Repeats.failedRun(timeout, 1, 5);
         assertFalse(r.ok());
         assertEquals("timeout (run 2 of 5)", r.note());
-        assertThrows(TimeoutException.class, () -> Repeats.run(3, () ->
-        {
-            throw new TimeoutException("hung");
-        }));
     }
 }

@@ -38,7 +38,7 @@ public final class ErlangPeer implements Peer
 
     private final int schedulers;
     private final boolean pinned;
-    private Path dir;
+    private Path dir; // compiled sources, made on first use; deleted (and forgotten) by close()
 
     /**
      * @param schedulers +S for erl.
@@ -216,6 +216,7 @@ public final class ErlangPeer implements Peer
                     Files.deleteIfExists(f);
                 }
                 Files.deleteIfExists(dir);
+                dir = null; // a later round compiles afresh
             }
             catch (final IOException ex)
             {

@@ -30,7 +30,7 @@ public interface Peer extends AutoCloseable
         return true;
     }
 
-    /** Releases the peer's threads. */
+    /** Releases the peer's threads; a later {@link #run} starts it afresh (each {@code --repeat} round does). */
     @Override
     void close();
 }
