@@ -38,7 +38,8 @@ public final class Footprint
     }
 
     /**
-     * @param args {@code processes [count] [NATIVE|JAVA]} or {@code mailboxes [count]}.
+     * @param args {@code processes [count] [NATIVE|JAVA] [vt]} ({@code vt}: every process a virtual
+     *             thread, NodeConfig.virtualThreads) or {@code mailboxes [count]}.
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
@@ -47,9 +48,9 @@ public final class Footprint
         switch (what)
         {
             case "processes" -> processes(args.length > 1 ? Integer.parseInt(args[1]) : 200_000,
-                args.length > 2 ? RunQueues.valueOf(args[2]) : RunQueues.NATIVE);
+                args.length > 2 ? RunQueues.valueOf(args[2]) : RunQueues.NATIVE, args.length > 3 && args[3].equals("vt"));
             case "mailboxes" -> mailboxes(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
-            default -> throw new IllegalArgumentException("processes [count] [NATIVE|JAVA] | mailboxes [count]");
+            default -> throw new IllegalArgumentException("processes [count] [NATIVE|JAVA] [vt] | mailboxes [count]");
         }
     }
 
@@ -72,9 +73,10 @@ public final class Footprint
         return used;
     }
 
-    private static void processes(final int count, final RunQueues kind) throws Exception
+    private static void processes(final int count, final RunQueues kind, final boolean virtualThreads) throws Exception
     {
-        try (Node node = Node.start(NodeConfig.builder().schedulers(1).runQueues(kind).build()); Inbox inbox = node.inbox())
+        try (Node node = Node.start(NodeConfig.builder().schedulers(1).runQueues(kind).virtualThreads(virtualThreads).build());
+             Inbox inbox = node.inbox())
         {
             final AtomicInteger started = new AtomicInteger();
             final Pid[] pids = new Pid[count]; // allocated before the baseline: not charged to the processes
@@ -97,8 +99,8 @@ public final class Footprint
             final long spawnNanos = System.nanoTime() - t0;
             final long after = usedAfterGc();
             final long perProcess = (after - before) / count;
-            System.out.printf(Locale.ROOT, "idle processes: %d waiting in receive, run queues %s, spawned in %.1f ms (%.0f ns each)%n",
-                count, kind, spawnNanos / 1e6, (double)spawnNanos / count);
+            System.out.printf(Locale.ROOT, "idle processes%s: %d waiting in receive, run queues %s, spawned in %.1f ms (%.0f ns each)%n",
+                virtualThreads ? " (virtual threads)" : "", count, kind, spawnNanos / 1e6, (double)spawnNanos / count);
             System.out.printf(Locale.ROOT, "heap used after GC: before %,d B, after %,d B: %,d B per idle process%n",
                 before, after, perProcess);
             System.out.printf(Locale.ROOT, "live processes: %d (baseline %d)%n", node.processCount(), base);
