@@ -54,6 +54,7 @@ public final class Schedulers implements MessageTimer.Delivery
     private final int nodeId;
     private final NodeConfig config;
     private final RunQueueSet queues;
+    private final Cleaner.Cleanable cleanable; // native queues only: null for the Java twin
     private final ProcessTable table;
     private final Scheduler[] schedulers;
     private final ActiveSet active;
@@ -98,8 +99,10 @@ public final class Schedulers implements MessageTimer.Delivery
         this.queues = config.runQueues() == RunQueues.NATIVE ?
             new NativeRunQueueSet(n, LOCAL_CAPACITY, INJECT_CAPACITY) :
             new JavaRunQueueSet(n, LOCAL_CAPACITY, INJECT_CAPACITY);
-        final RunQueueSet q = queues;
-        CLEANER.register(this, q::close); // only when close() could not free them (a stuck scheduler)
+        // Native memory only: freed by close(), or by the Cleaner when close() could not (a stuck
+        // scheduler). The Java twin is plain heap, and must not be registered: its parkers hold
+        // the scheduler threads, so the Cleaner's action would keep this node reachable for ever.
+        this.cleanable = queues instanceof NativeRunQueueSet q ? CLEANER.register(this, q::close) : null;
         this.table = new ProcessTable(nodeId, processLimit);
         this.active = new ActiveSet(n, queues, this::unparkAll);
         this.balancer = new Balancer(this, queues, active, config.compaction());
@@ -910,7 +913,14 @@ public final class Schedulers implements MessageTimer.Delivery
         if (allStopped)
         {
             finalQueueStats = readQueueStats();
-            queues.close();
+            if (cleanable != null)
+            {
+                cleanable.clean(); // frees the native queues now and drops the Cleaner's reference
+            }
+            else
+            {
+                queues.close();
+            }
         }
         else
         {
