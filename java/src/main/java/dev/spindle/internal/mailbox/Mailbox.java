@@ -66,7 +66,7 @@ public final class Mailbox extends Link
     private Link head = this;
     @SuppressWarnings("unused")
     private long dequeued;
-    private int highWater;
+    private int highWater; // owner-written (countTaken), read racily by any thread
     private Object[] saved;
     private int savedHead;
     private int savedSize;
@@ -75,21 +75,31 @@ public final class Mailbox extends Link
      * Appends a message. Any thread. The exchange on {@code tail} is a full fence: the caller's
      * following volatile read of the process state is what makes "put, then check WAITING" and
      * "set WAITING, then check {@link #hasInbound()}" a Dekker pair that never loses a wake-up.
+     * Producers touch only the producers' fields (tail, enqueued): reading the owner's
+     * {@code dequeued} here cost a cache miss per put whenever the owner ran on another core.
      *
      * @param message not null.
-     * @return the mailbox depth just after this put (approximate under concurrent takes).
+     * @return this message's sequence: how many items were ever put, it included
+     * ({@link #depthAt} turns it into the depth just after this put).
      */
     public long put(final Object message)
     {
         final Node n = new Node(message);
         final Link prev = (Link)TAIL.getAndSet(this, n);
         prev.linkRelease(n);
-        final long depth = (long)ENQUEUED.getAndAdd(this, 1L) + 1 - (long)DEQUEUED.getOpaque(this);
-        if (depth > highWater)
-        {
-            highWater = (int)Math.min(Integer.MAX_VALUE, depth); // racy max: a statistic
-        }
-        return depth;
+        return (long)ENQUEUED.getAndAdd(this, 1L) + 1;
+    }
+
+    /**
+     * Any thread: the depth just after the put that returned {@code sequence} (approximate under
+     * concurrent takes).
+     *
+     * @param sequence what {@link #put} returned.
+     * @return messages queued then, at least 0.
+     */
+    public long depthAt(final long sequence)
+    {
+        return Math.max(0, sequence - (long)DEQUEUED.getOpaque(this));
     }
 
     /**
@@ -114,10 +124,14 @@ public final class Mailbox extends Link
         return a == null ? 0 : a.length;
     }
 
-    /** @return the largest depth seen by a put so far (racy, a statistic). Any thread. */
+    /**
+     * @return the largest depth so far (racy, a statistic). Any thread. The owner records the depth
+     * at each take, before it (a depth only grows between takes, so the peak is seen by the next
+     * take); what is queued now counts too.
+     */
     public int highWater()
     {
-        return highWater;
+        return (int)Math.max(highWater, Math.min(Integer.MAX_VALUE, depth()));
     }
 
     /** Owner: the next raw inbound item, or null when none is linked yet. */
@@ -142,7 +156,13 @@ public final class Mailbox extends Link
 
     private void countTaken()
     {
-        DEQUEUED.setOpaque(this, (long)DEQUEUED.get(this) + 1);
+        final long taken = (long)DEQUEUED.get(this);
+        final long depth = (long)ENQUEUED.getOpaque(this) - taken; // before this take, it included
+        if (depth > highWater)
+        {
+            highWater = (int)Math.min(Integer.MAX_VALUE, depth); // owner-written; others read it racily
+        }
+        DEQUEUED.setOpaque(this, taken + 1);
     }
 
     /**

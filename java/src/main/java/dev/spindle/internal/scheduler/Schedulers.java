@@ -385,12 +385,13 @@ public final class Schedulers implements MessageTimer.Delivery
         {
             return;
         }
-        final long depth = h.mailbox.put(message);
+        final long q = longQueue;
+        final long sequence = h.mailbox.put(message);
+        final long depth = q != 0 ? h.mailbox.depthAt(sequence) : 0; // only for the system monitor
         if (h.tryWake())
         {
             wake(h, from, Placement.Cause.MESSAGE);
         }
-        final long q = longQueue;
         if (q != 0 && depth == q && !h.isInbox())
         {
             report(new SystemMonitor.LongMessageQueue(to, depth)); // each depth is seen by one put: once per rise

@@ -1,0 +1,85 @@
+package dev.spindle.internal.mailbox;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Depth and high water, now that producers no longer read the owner's counter: the owner records
+ * the depth at each take, the put returns a sequence that {@link Mailbox#depthAt} turns into the
+ * depth just after it, and a peak that was drained again is still the high water.
+ */
+class MailboxDepthTest
+{
+    @Test
+    void aDrainedPeakIsStillTheHighWater()
+    {
+        final Mailbox box = new Mailbox();
+        for (int i = 0; i < 100; i++)
+        {
+            assertEquals(i + 1, box.depthAt(box.put(i)), "the depth just after each put");
+        }
+        assertEquals(100, box.depth());
+        assertEquals(100, box.highWater(), "queued now counts");
+        for (int i = 0; i < 100; i++)
+        {
+            assertEquals(i, box.takeAny());
+        }
+        assertEquals(0, box.depth());
+        assertEquals(100, box.highWater(), "the peak, drained");
+        box.put("a");
+        box.put("b");
+        assertEquals("a", box.takeAny());
+        assertEquals(100, box.highWater());
+        assertEquals(1, box.depthAt(box.put("c")) - 1, "depth after a put counts what is still queued");
+    }
+
+    @Test
+    void concurrentProducersSeeEveryDepthOnce() throws Exception
+    {
+        // With no takes, the depths the puts see are exactly 1..N: a rise is seen by one put, which
+        // is what the system monitor's long-message-queue report relies on.
+        final Mailbox box = new Mailbox();
+        final int producers = 4;
+        final int each = 50_000;
+        final boolean[] seen = new boolean[producers * each + 1];
+        final CountDownLatch go = new CountDownLatch(1);
+        final Thread[] threads = new Thread[producers];
+        final long[][] depths = new long[producers][each];
+        for (int t = 0; t < producers; t++)
+        {
+            final int id = t;
+            threads[t] = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    go.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                for (int i = 0; i < each; i++)
+                {
+                    depths[id][i] = box.depthAt(box.put(i));
+                }
+            });
+        }
+        go.countDown();
+        for (final Thread t : threads)
+        {
+            t.join();
+        }
+        for (final long[] d : depths)
+        {
+            for (final long x : d)
+            {
+                assertFalse(seen[(int)x], "depth " + x + " seen twice");
+                seen[(int)x] = true;
+            }
+        }
+        assertEquals(producers * each, box.highWater());
+    }
+}
