@@ -137,9 +137,9 @@ public final class RemotePushVsPark
         }
     }
 
-    /** The pure-Java twin (Agrona inject ring, LockSupport parking). */
+    /** The pure-Java twin (its InjectQueue and Parker, the same protocol as the native side). */
     @JCStressTest
-    @Description("Remote push vs park, Java queues: JavaRunQueueSet.pushRemote (commit, read sleeping, unpark) against next / park (announce, re-check, LockSupport.parkNanos).")
+    @Description("Remote push vs park, Java queues: JavaRunQueueSet.pushRemote (publish, fence, read sleeping, unpark) against next / park (announce, fence, re-check, Parker).")
     @Outcome(id = "TAKEN", expect = ACCEPTABLE, desc = "the push came first: next found it")
     @Outcome(id = "PARK_SAW_WORK", expect = ACCEPTABLE, desc = "park's re-check after announcing sleep saw the push")
     @Outcome(id = "WOKEN", expect = ACCEPTABLE, desc = "the push woke the sleeping owner")
