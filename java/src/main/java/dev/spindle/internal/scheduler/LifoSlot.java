@@ -12,8 +12,10 @@ import java.lang.invoke.VarHandle;
  * {@link #MAX_STREAK} takes in a row so the run queues still get turns.
  *
  * <p>Threads: the owner puts (from a process it runs) and takes (from its loop); the node's
- * monitor thread may {@link #steal()} the entry when the owner is stuck in one long call, so all
- * three use atomics on the slot (uncontended: a few nanoseconds on the owner's own line).
+ * monitor thread may {@link #steal()} the entry when the owner is stuck in one long call. Taking
+ * (owner or thief) is an atomic exchange, so an entry is taken once; filling an empty slot is a
+ * plain release store, because nobody but the owner makes the slot non-empty (one atomic per
+ * hand-off instead of two: docs/performance.md).
  */
 final class LifoSlot
 {
@@ -46,6 +48,15 @@ final class LifoSlot
      */
     Process put(final Process p)
     {
+        // Only the owner fills the slot, so an empty slot stays empty until this store: no other
+        // thread can take anything from it meanwhile, and a plain release store is enough (the
+        // usual case: the loop took the previous entry). A full slot may be stolen concurrently,
+        // so displacing its entry needs the exchange, or both would queue it.
+        if (SLOT.getOpaque(this) == null)
+        {
+            SLOT.setRelease(this, p);
+            return null;
+        }
         return (Process)SLOT.getAndSet(this, p);
     }
 
