@@ -169,7 +169,9 @@ void sp_place(sp_set *set, uint32_t s, uint64_t entry)
     const int ok = sp_entry_bound(entry) ? sp_fifo_push(&sc->bound[p], pid) : sp_ring_push(&sc->rings[p], pid);
     if (!ok) {
         sp_spill(set, s, entry);
+        return;
     }
+    sc->maybe_queued |= 1u << p;
 }
 
 void sp_push_local(sp_set *set, uint32_t s, uint32_t pid, uint32_t prio)
@@ -253,26 +255,41 @@ static int64_t take_prio(sp_sched *sc, uint32_t p)
     return sp_ring_pop(&sc->rings[p]);
 }
 
+/* take_prio where maybe_queued says there may be something; a miss clears the bit (take_prio's -1
+ * means the FIFO and the ring were both empty when looked at, and only the owner refills them).
+ * Saves the empty checks of the priorities nobody uses: most nodes run everything at normal. */
+static int64_t take_marked(sp_sched *sc, uint32_t p)
+{
+    if ((sc->maybe_queued & (1u << p)) == 0) {
+        return -1;
+    }
+    const int64_t v = take_prio(sc, p);
+    if (v < 0) {
+        sc->maybe_queued &= ~(1u << p);
+    }
+    return v;
+}
+
 static int64_t pick_local(sp_sched *sc)
 {
-    int64_t v = take_prio(sc, SP_PRIO_MAX);
+    int64_t v = take_marked(sc, SP_PRIO_MAX);
     if (v >= 0) {
         return v;
     }
-    v = take_prio(sc, SP_PRIO_HIGH);
+    v = take_marked(sc, SP_PRIO_HIGH);
     if (v >= 0) {
         return v;
     }
     /* One pick in SP_LOW_TURN tries low first; the others take normal and fall back to low. */
     if (++sc->low_turn >= SP_LOW_TURN) {
         sc->low_turn = 0;
-        v = take_prio(sc, SP_PRIO_LOW);
+        v = take_marked(sc, SP_PRIO_LOW);
         if (v >= 0) {
             return v;
         }
     }
-    v = take_prio(sc, SP_PRIO_NORMAL);
-    return v >= 0 ? v : take_prio(sc, SP_PRIO_LOW);
+    v = take_marked(sc, SP_PRIO_NORMAL);
+    return v >= 0 ? v : take_marked(sc, SP_PRIO_LOW);
 }
 
 static int64_t pop_overflow(sp_sched *sc)

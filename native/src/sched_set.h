@@ -29,6 +29,9 @@ typedef struct sp_sched {
     SP_ALIGNED _Atomic uint64_t polls;    /* the owner: +1 per sp_next / sp_park; thieves read it */
     /* Owner-only state, on its own cache line. */
     SP_ALIGNED uint32_t low_turn;
+    uint32_t maybe_queued;   /* bit p: ring p or bound FIFO p may hold entries (set by sp_place,
+                              * cleared when a take at p finds both empty; thieves only empty rings,
+                              * so a set bit may be stale, a clear one never is) */
     uint32_t bound_turn;
     uint32_t tick;           /* sp_next calls, for the overflow turn */
     uint32_t last_victim;

@@ -91,6 +91,50 @@ static void steal_half(void)
     sp_destroy(set);
 }
 
+/* sp_next skips the priorities whose queues it last found empty (an owner-only mask): whatever
+ * empties them (the owner, a thief) and whatever refills them (a local push, a drained injection, a
+ * thief keeping stolen entries, a bound entry) must never leave an entry unseen. */
+static void skipped_priorities_refill(void)
+{
+    sp_set *set = sp_create(2, 64, 64);
+    for (uint32_t i = 0; i < 4; i++) {
+        sp_push_local(set, 0, 10 + i, SP_PRIO_HIGH);
+    }
+    CHECK(sp_next(set, 0, 0) == 10, "owner takes high");
+    /* A thief empties the high ring (the last entry once the owner looks stalled): the owner's
+     * mark for high is now stale. */
+    while (sp_next(set, 1, 1) >= 0) {
+    }
+    sleep_ms(2);
+    while (sp_next(set, 1, 1) >= 0) {
+    }
+    CHECK(sp_queue_length(set, 0, SP_PRIO_HIGH) == 0, "thief emptied high");
+    CHECK(sp_next(set, 0, 0) == -1, "nothing left for the owner");
+    /* Refill every way, after the owner found (and marked) everything empty. */
+    sp_push_local(set, 0, 20, SP_PRIO_LOW);
+    CHECK(sp_next(set, 0, 0) == 20, "a local push at a priority marked empty");
+    sp_push_remote(set, 0, 21, SP_PRIO_MAX);
+    CHECK(sp_next(set, 0, 0) == 21, "an injection at a priority marked empty");
+    sp_push_local(set, 0, 22, SP_PRIO_HIGH | SP_BOUND);
+    CHECK(sp_next(set, 0, 0) == 22, "a bound entry at a priority marked empty");
+    sp_push_remote(set, 0, 23, SP_PRIO_NORMAL | SP_BOUND);
+    sp_push_local(set, 0, 24, SP_PRIO_HIGH);
+    CHECK(sp_next(set, 0, 0) == 24, "high before normal");
+    CHECK(sp_next(set, 0, 0) == 23, "an injected bound entry");
+    /* The thief found nothing of its own before; what it steals lands in its own queues. */
+    for (uint32_t i = 0; i < 6; i++) {
+        sp_push_local(set, 0, 30 + i, SP_PRIO_HIGH);
+    }
+    CHECK(sp_next(set, 1, 1) == 30, "thief steals the oldest");
+    CHECK(sp_next(set, 1, 0) == 31 && sp_next(set, 1, 0) == 32, "and finds what it kept");
+    CHECK(sp_next(set, 1, 0) == -1, "thief done");
+    for (int64_t i = 33; i <= 35; i++) {
+        CHECK(sp_next(set, 0, 0) == i, "owner runs the rest in order");
+    }
+    CHECK(sp_next(set, 0, 0) == -1 && sp_next(set, 1, 1) == -1, "all taken once");
+    sp_destroy(set);
+}
+
 static void lone_entry(void)
 {
     sp_set *set = sp_create(2, 64, 64);
@@ -429,6 +473,7 @@ int main(void)
     counters_layout();
     steal_half();
     lone_entry();
+    skipped_priorities_refill();
     overflow_not_starved();
     queue_lengths();
     offline();
@@ -440,7 +485,7 @@ int main(void)
     rescue_inject();
     progress();
     watcher();
-    printf("contract: create, counters, steal half, lone entry, overflow turn, lengths, offline, wake-to-steal, "
+    printf("contract: create, counters, steal half, lone entry, skipped priorities, overflow turn, lengths, offline, wake-to-steal, "
            "bound entries, rescue, watcher: ok\n");
     return 0;
 }

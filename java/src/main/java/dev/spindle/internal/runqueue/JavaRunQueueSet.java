@@ -70,6 +70,7 @@ public final class JavaRunQueueSet implements RunQueueSet
         @SuppressWarnings("unused")
         long p21, p22, p23, p24, p25, p26, p27;
         // Owner-only state.
+        int maybeQueued; // bit p: ring p or bound FIFO p may hold entries (stale set bits are fine, clear ones are not)
         int lowTurn;
         int boundTurn;
         int tick;
@@ -196,7 +197,9 @@ public final class JavaRunQueueSet implements RunQueueSet
         if (!ok)
         {
             spill(s, v);
+            return;
         }
+        sc.maybeQueued |= 1 << p;
     }
 
     @Override
@@ -273,14 +276,29 @@ public final class JavaRunQueueSet implements RunQueueSet
         return sc.rings[p].poll();
     }
 
+    /** takePrio where maybeQueued says there may be something; a miss clears the bit (as the C side). */
+    private static int takeMarked(final Sched sc, final int p)
+    {
+        if ((sc.maybeQueued & (1 << p)) == 0)
+        {
+            return -1;
+        }
+        final int v = takePrio(sc, p);
+        if (v < 0)
+        {
+            sc.maybeQueued &= ~(1 << p);
+        }
+        return v;
+    }
+
     private static int pickLocal(final Sched sc)
     {
-        int v = takePrio(sc, PRIO_MAX);
+        int v = takeMarked(sc, PRIO_MAX);
         if (v >= 0)
         {
             return v;
         }
-        v = takePrio(sc, PRIO_HIGH);
+        v = takeMarked(sc, PRIO_HIGH);
         if (v >= 0)
         {
             return v;
@@ -288,14 +306,14 @@ public final class JavaRunQueueSet implements RunQueueSet
         if (++sc.lowTurn >= LOW_TURN)
         {
             sc.lowTurn = 0;
-            v = takePrio(sc, PRIO_LOW);
+            v = takeMarked(sc, PRIO_LOW);
             if (v >= 0)
             {
                 return v;
             }
         }
-        v = takePrio(sc, PRIO_NORMAL);
-        return v >= 0 ? v : takePrio(sc, PRIO_LOW);
+        v = takeMarked(sc, PRIO_NORMAL);
+        return v >= 0 ? v : takeMarked(sc, PRIO_LOW);
     }
 
     private static int popOverflow(final Sched sc)

@@ -233,6 +233,55 @@ class RunQueueContractTest
         }
     }
 
+    /**
+     * next() skips the priorities whose queues it last found empty (an owner-only mask): whatever
+     * empties them (the owner, a thief) and whatever refills them (a local push, a drained
+     * injection, a thief keeping stolen entries, a bound entry) must never leave an entry unseen.
+     */
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void prioritiesFoundEmptyAreSeenAgainWhenRefilled(final Impl impl)
+    {
+        try (RunQueueSet q = impl.create(2, 64, 64))
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                q.pushLocal(0, 10 + i, PRIO_HIGH);
+            }
+            assertEquals(10, q.next(0, false));
+            // A thief empties the high ring (the last entry once the owner looks stalled).
+            while (q.next(1, true) >= 0)
+            {
+                // stealing
+            }
+            sleepMs(2);
+            while (q.next(1, true) >= 0)
+            {
+                // and the lone entry
+            }
+            assertEquals(0, q.queueLength(0, PRIO_HIGH), "the thief emptied high");
+            assertEquals(-1, q.next(0, false));
+            q.pushLocal(0, 20, PRIO_LOW);
+            assertEquals(20, q.next(0, false), "a local push at a priority found empty");
+            q.pushRemote(0, 21, PRIO_MAX);
+            assertEquals(21, q.next(0, false), "an injection at a priority found empty");
+            q.pushLocal(0, 22, PRIO_HIGH | RunQueueSet.BOUND);
+            assertEquals(22, q.next(0, false), "a bound entry at a priority found empty");
+            q.pushRemote(0, 23, PRIO_NORMAL | RunQueueSet.BOUND);
+            q.pushLocal(0, 24, PRIO_HIGH);
+            assertEquals(24, q.next(0, false), "high before normal");
+            assertEquals(23, q.next(0, false), "an injected bound entry");
+            for (int i = 0; i < 6; i++)
+            {
+                q.pushLocal(0, 30 + i, PRIO_HIGH);
+            }
+            assertEquals(30, q.next(1, true), "the thief steals the oldest");
+            assertEquals(List.of(31, 32), drain(q, 1), "and finds what it kept");
+            assertEquals(List.of(33, 34, 35), drain(q, 0), "the owner runs the rest in order");
+            assertEquals(-1, q.next(1, true), "all taken once");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Impl.class)
     void boundEntriesAreNeverStolenAndKeepTheirOrder(final Impl impl)
