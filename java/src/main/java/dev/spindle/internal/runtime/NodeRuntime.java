@@ -110,7 +110,9 @@ public final class NodeRuntime
     public Pid spawn(final ProcessBody body, final SpawnOptions options)
     {
         checkOpen("spawn");
-        return schedulers.spawn(body, options, schedulers.callerScheduler(), null);
+        final Scheduler from = schedulers.callerScheduler();
+        final ProcessContinuation caller = from == null ? null : ProcessContinuation.current();
+        return schedulers.spawn(body, options, from, caller == null ? null : caller.process.pid, null);
     }
 
     /**

@@ -111,7 +111,7 @@ public final class ProcessOps
      */
     public static Pid spawn(final ProcessContinuation pc, final ProcessBody body, final SpawnOptions options, final boolean link)
     {
-        final Pid pid = group(pc).spawn(body, options, pc.scheduler(), link ? pc.process : null);
+        final Pid pid = group(pc).spawn(body, options, pc.scheduler(), pc.process.pid, link ? pc.process : null);
         pc.scheduler().charge(pc);
         return pid;
     }

@@ -27,7 +27,8 @@ import java.lang.invoke.VarHandle;
  * <p>Owner-only: the LIFO slot's streak, the slice clock, the expiry scratch space, the free list
  * of process indices, and the counters' writes. Shared: the timer heap (any thread may cancel or,
  * when this scheduler is stuck, expire), the LIFO slot itself (the node's monitor may rescue its
- * entry), and {@code current}/{@code schedules}, which the monitor samples to see a stuck schedule.
+ * entry), and the {@code running} word (schedule number and running process), which the monitor
+ * samples to see a stuck schedule.
  *
  * <p>Code inside a process finds its scheduler through its {@link ProcessContinuation}, never
  * through {@code Thread.currentThread()}.
@@ -44,16 +45,14 @@ public final class Scheduler
     private static final boolean TEST_HOOKS = Boolean.getBoolean("spindle.testHooks");
 
     private static final System.Logger LOG = System.getLogger("dev.spindle");
-    private static final VarHandle CURRENT;
-    private static final VarHandle SCHEDULES;
+    private static final VarHandle RUNNING;
 
     static
     {
         try
         {
             final MethodHandles.Lookup l = MethodHandles.lookup();
-            CURRENT = l.findVarHandle(Scheduler.class, "current", Process.class);
-            SCHEDULES = l.findVarHandle(Scheduler.class, "schedules", long.class);
+            RUNNING = l.findVarHandle(Scheduler.class, "running", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -83,8 +82,13 @@ public final class Scheduler
     private int balanceRounds;
     private int consecutiveErrors;
     private int idleRounds;
-    @SuppressWarnings("unused") private Process current;   // opaque: the monitor samples it
-    @SuppressWarnings("unused") private long schedules;    // opaque: schedule-ins so far
+    private boolean idled;    // an idle period may be open: the next process run ends it
+    private boolean skipIdle; // fromQueues took an entry it did not run (stale, or sent home)
+    // Opaque, the monitor samples it: the schedule number (schedule-ins so far, 32 bits, wrapping)
+    // in the high half, the running process's table index + 1 in the low half, 0 between schedules.
+    // One primitive word and two plain stores per schedule, no reference store (and no GC barrier).
+    @SuppressWarnings("unused") private long running;
+    private int schedules; // owner only: the count behind running's high half
     private volatile long jfrReported;     // the schedule number the node's monitor reported to JFR as long
     private volatile long monitorReported; // ... and to the system monitor
     private volatile RuntimeException injectedFault; // tests only
@@ -182,14 +186,52 @@ public final class Scheduler
 
     // ---- what the node's monitor samples ----
 
-    Process currentOpaque()
+    /** @return the running word (see the field), opaque. */
+    long runningOpaque()
     {
-        return (Process)CURRENT.getOpaque(this);
+        return (long)RUNNING.getOpaque(this);
     }
 
-    long schedulesOpaque()
+    /** @param word a running word. @return its schedule number. */
+    static long scheduleOf(final long word)
     {
-        return (long)SCHEDULES.getOpaque(this);
+        return word >>> 32;
+    }
+
+    /**
+     * @param word a running word this scheduler published.
+     * @return the process it names, if that schedule is still running now (so the index was not
+     * reused by a process spawned after it exited), else null.
+     */
+    Process runningProcess(final long word)
+    {
+        final int index = (int)word - 1;
+        if (index < 0)
+        {
+            return null;
+        }
+        final Process p = table.process(index);
+        return p != null && (long)RUNNING.getOpaque(this) == word ? p : null;
+    }
+
+    /** @return the process running now, or null (any thread; the owner gets an exact answer). */
+    Process currentOpaque()
+    {
+        return runningProcess(runningOpaque());
+    }
+
+    /** Owner: a schedule of {@code p} begins. @return its running word */
+    private long beginSchedule(final Process p)
+    {
+        final long word = (long)++schedules << 32 | (p.index + 1L);
+        RUNNING.setOpaque(this, word);
+        return word;
+    }
+
+    /** Owner: the schedule that began with {@code word} is over. */
+    private void endSchedule(final long word)
+    {
+        RUNNING.setOpaque(this, word & 0xFFFF_FFFF_0000_0000L);
     }
 
     StackTraceElement[] stack()
@@ -311,54 +353,90 @@ public final class Scheduler
         final long next = timers.nextDeadline();
         if (next != TimerHeap.NONE)
         {
-            final long now = System.nanoTime();
-            if (now - next >= 0)
-            {
-                timers.expire(now, expired);
-            }
+            expireDue(next);
         }
         Process p = lifo.take();
         if (p == null)
         {
-            if (lifo.streakSpent())
+            p = fromQueues();
+            if (p == null && skipIdle)
             {
-                final Process slot = lifo.takeForQueue();
-                if (slot != null)
-                {
-                    queues.pushLocal(id, slot.index, Schedulers.queueClass(slot)); // behind the others, like anyone
-                }
-            }
-            // Steal on the first idle round, then only every STEAL_EVERY rounds while spinning: a
-            // steal attempt touches other cores' queue lines (and the shared searching count), and an
-            // idle scheduler polling them on every spin slows the very hand-offs it waits for.
-            final int index = queues.next(id, idleRounds == 0 || (idleRounds & (STEAL_EVERY - 1)) == 0);
-            if (index >= 0)
-            {
-                lifo.resetStreak();
-                p = table.process(index);
-                if (p == null)
-                {
-                    return; // a stale entry of a process that exited
-                }
-                final int home = group.placement().forward(p, id);
-                if (home != id && p.boundScheduler >= 0)
-                {
-                    // Thieves never take bound entries; this one was queued here while its own
-                    // scheduler was offline, and that one is back (or the other way round).
-                    group.enqueueRemote(p, home);
-                    return;
-                }
+                skipIdle = false; // the queues held something, just not for us to run now: look again
+                return;
             }
         }
         if (p != null)
         {
-            counters.idleEnd();
-            idle.reset();
-            idleRounds = 0;
+            if (idled)
+            {
+                endIdle();
+            }
             run(p);
             return;
         }
+        idled = true;
         idleRounds = idle.idle(this) ? 0 : idleRounds + 1; // after a sleep: steal at once (a push may have woken us to)
+    }
+
+    // round()'s less frequent parts live in their own methods: round stays under C2's hot inlining
+    // size (FreqInlineSize, 325 bytecodes), so the loop runs it without a call.
+
+    private void expireDue(final long next)
+    {
+        final long now = System.nanoTime();
+        if (now - next >= 0)
+        {
+            timers.expire(now, expired);
+        }
+    }
+
+    /** @return the next process from the run queues (queueing the LIFO slot's first if its streak is spent), or null. */
+    private Process fromQueues()
+    {
+        if (lifo.streakSpent())
+        {
+            final Process slot = lifo.takeForQueue();
+            if (slot != null)
+            {
+                queues.pushLocal(id, slot.index, Schedulers.queueClass(slot)); // behind the others, like anyone
+            }
+        }
+        // Steal on the first idle round, then only every STEAL_EVERY rounds while spinning: a
+        // steal attempt touches other cores' queue lines (and the shared searching count), and an
+        // idle scheduler polling them on every spin slows the very hand-offs it waits for.
+        final int index = queues.next(id, idleRounds == 0 || (idleRounds & (STEAL_EVERY - 1)) == 0);
+        if (index < 0)
+        {
+            return null;
+        }
+        lifo.resetStreak();
+        final Process p = table.process(index);
+        if (p == null)
+        {
+            skipIdle = true; // a stale entry of a process that exited
+            return null;
+        }
+        if (p.boundScheduler >= 0)
+        {
+            final int home = group.placement().forward(p, id);
+            if (home != id)
+            {
+                // Thieves never take bound entries; this one was queued here while its own
+                // scheduler was offline, and that one is back (or the other way round).
+                group.enqueueRemote(p, home);
+                skipIdle = true;
+                return null;
+            }
+        }
+        return p;
+    }
+
+    private void endIdle()
+    {
+        idled = false;
+        counters.idleEnd();
+        idle.reset();
+        idleRounds = 0;
     }
 
     /**
@@ -388,6 +466,7 @@ public final class Scheduler
             }
             return;
         }
+        idled = true;
         counters.idleBegin(System.nanoTime());
         sleep(timers.nextDeadline());
     }
@@ -474,10 +553,8 @@ public final class Scheduler
         scheduleIn(p);
         p.setRunningOpaque();
         counters.contextSwitch();
-        final long schedule = (long)SCHEDULES.get(this) + 1;
-        SCHEDULES.setOpaque(this, schedule);
-        CURRENT.setOpaque(this, p);
-        final long started = JfrSupport.longSchedule() || group.systemMonitor() != null ? System.nanoTime() : 0;
+        final long word = beginSchedule(p);
+        final long started = JfrSupport.longSchedule() || group.hasSystemMonitor() ? System.nanoTime() : 0;
         try
         {
             c.run();
@@ -486,7 +563,7 @@ public final class Scheduler
         {
             // Process.run catches everything its body throws; this is the continuation machinery
             // itself failing (e.g. out of memory while freezing the stack). The process ends.
-            CURRENT.setOpaque(this, null);
+            endSchedule(word);
             scheduleOut(p);
             if (p.exitReason() == null)
             {
@@ -495,10 +572,10 @@ public final class Scheduler
             group.exited(p, this);
             throw t;
         }
-        CURRENT.setOpaque(this, null);
+        endSchedule(word);
         if (started != 0)
         {
-            reportLongSchedule(p, schedule, System.nanoTime() - started);
+            reportLongSchedule(p, scheduleOf(word), System.nanoTime() - started);
         }
         scheduleOut(p);
         if (c.isDone())
@@ -559,16 +636,14 @@ public final class Scheduler
         scheduleIn(p);
         p.setRunningOpaque();
         counters.contextSwitch();
-        final long schedule = (long)SCHEDULES.get(this) + 1;
-        SCHEDULES.setOpaque(this, schedule);
-        CURRENT.setOpaque(this, p);
+        final long word = beginSchedule(p);
         try
         {
             v.runTask();
         }
         finally
         {
-            CURRENT.setOpaque(this, null);
+            endSchedule(word);
         }
         scheduleOut(p);
         if ((++balanceRounds & (Balancer.CHECK_EVERY_ROUNDS - 1)) == 0)

@@ -19,6 +19,7 @@ public final class SchedulerCounters
     private static final VarHandle ERRORS;
     private static final VarHandle STALLS;
     private static final VarHandle SPAWNED;
+    private static final VarHandle SPAWNED_HERE;
     private static final VarHandle IDLE_SEQ;
     private static final VarHandle EXITED;
 
@@ -35,6 +36,7 @@ public final class SchedulerCounters
             ERRORS = l.findVarHandle(SchedulerCounters.class, "errors", long.class);
             STALLS = l.findVarHandle(SchedulerCounters.class, "stalls", long.class);
             SPAWNED = l.findVarHandle(SchedulerCounters.class, "spawned", long.class);
+            SPAWNED_HERE = l.findVarHandle(SchedulerCounters.class, "spawnedHere", long.class);
             IDLE_SEQ = l.findVarHandle(SchedulerCounters.class, "idleSeq", int.class);
             EXITED = l.findVarHandle(SchedulerCounters.class, "exited", long.class);
         }
@@ -52,7 +54,8 @@ public final class SchedulerCounters
     @SuppressWarnings("unused") private long drifts;          // owner: times found off its pinned CPU
     @SuppressWarnings("unused") private long errors;          // owner: failures caught in its loop
     @SuppressWarnings("unused") private long stalls;          // node monitor: times seen stuck in one long call
-    @SuppressWarnings("unused") private long spawned;         // any thread (atomic add): processes that started here
+    @SuppressWarnings("unused") private long spawned;         // other threads (atomic add): processes that started here
+    @SuppressWarnings("unused") private long spawnedHere;     // owner: ... spawned by its own processes
     @SuppressWarnings("unused") private long exited;          // owner: processes whose exit path ran here
 
     private static void inc(final VarHandle h, final SchedulerCounters c)
@@ -85,10 +88,23 @@ public final class SchedulerCounters
         inc(STALLS, this);
     }
 
-    /** Any thread: a process was spawned onto this scheduler (spawning is not hot: one atomic add). */
-    void spawned()
+    /**
+     * A process was spawned onto this scheduler. Split by writer: a spawn by one of this
+     * scheduler's own processes (the common case, and a hot one) is a plain owner increment; any
+     * other thread pays an atomic add.
+     *
+     * @param byOwner whether the caller is this scheduler's own thread.
+     */
+    void spawned(final boolean byOwner)
     {
-        SPAWNED.getAndAdd(this, 1L);
+        if (byOwner)
+        {
+            inc(SPAWNED_HERE, this);
+        }
+        else
+        {
+            SPAWNED.getAndAdd(this, 1L);
+        }
     }
 
     void exited()
@@ -99,7 +115,7 @@ public final class SchedulerCounters
     /** @return processes spawned onto this scheduler. */
     public long spawnedCount()
     {
-        return (long)SPAWNED.getOpaque(this);
+        return (long)SPAWNED.getOpaque(this) + (long)SPAWNED_HERE.getOpaque(this);
     }
 
     /** @return processes whose exit path ran on this scheduler. */

@@ -277,12 +277,13 @@ public final class Schedulers implements MessageTimer.Delivery
      * @param body     its code.
      * @param options  priority and binding.
      * @param from     the calling scheduler (see {@link #callerScheduler()}), or null.
+     * @param parent   the calling process's pid (its parent), or null from a plain thread.
      * @param linkWith the calling process to link with, or null.
      * @return its pid.
      */
-    public Pid spawn(final ProcessBody body, final SpawnOptions options, final Scheduler from, final ProcessHandle linkWith)
+    public Pid spawn(final ProcessBody body, final SpawnOptions options, final Scheduler from, final Pid parent, final ProcessHandle linkWith)
     {
-        final Process p = create(body, options, from);
+        final Process p = create(body, options, from, parent);
         if (linkWith != null)
         {
             Signals.linkAtSpawn(linkWith, p);
@@ -302,13 +303,13 @@ public final class Schedulers implements MessageTimer.Delivery
      */
     public MonitoredPid spawnMonitor(final ProcessBody body, final SpawnOptions options, final Scheduler from, final ProcessHandle parent)
     {
-        final Process p = create(body, options, from);
+        final Process p = create(body, options, from, parent.pid);
         final Ref ref = signals.monitorAtSpawn(parent, p);
         start(p, from);
         return new MonitoredPid(p.pid, ref);
     }
 
-    private Process create(final ProcessBody body, final SpawnOptions options, final Scheduler from)
+    private Process create(final ProcessBody body, final SpawnOptions options, final Scheduler from, final Pid parent)
     {
         checkOpen("spawn");
         final boolean virtual = options.virtualThread() || config.virtualThreads();
@@ -324,8 +325,7 @@ public final class Schedulers implements MessageTimer.Delivery
         }
         final Pid pid = table.reserve(from == null ? null : from.free);
         final Process p = new Process(pid, options.priority().ordinal(), bound, body);
-        final ProcessContinuation parent = from == null ? null : ProcessContinuation.current();
-        p.parent = parent == null ? null : parent.process.pid;
+        p.parent = parent;
         if (virtual)
         {
             new VirtualProcess(p, this);
@@ -348,7 +348,7 @@ public final class Schedulers implements MessageTimer.Delivery
                 throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
             }
             v.start(); // the JDK submits its task: VirtualProcess.execute queues it as a spawn
-            schedulers[p.homeOpaque()].counters().spawned();
+            countSpawn(p.homeOpaque(), from);
             return;
         }
         if (!enqueue(p, from, Placement.Cause.SPAWN))
@@ -356,7 +356,12 @@ public final class Schedulers implements MessageTimer.Delivery
             table.release(p, null);
             throw new NodeClosedException("node " + nodeId + " is closed: cannot spawn");
         }
-        schedulers[p.homeOpaque()].counters().spawned(); // where it was queued first
+        countSpawn(p.homeOpaque(), from); // where it was queued first
+    }
+
+    private void countSpawn(final int home, final Scheduler from)
+    {
+        schedulers[home].counters().spawned(from != null && from.id == home);
     }
 
     /**
@@ -442,6 +447,15 @@ public final class Schedulers implements MessageTimer.Delivery
     SystemMonitorTarget systemMonitor()
     {
         return systemMonitor;
+    }
+
+    /**
+     * @return whether a system monitor is set. Read once per schedule; unlike {@link #systemMonitor()}
+     * it names no class that may be unloaded when C2 compiles the loop (that refuses the inlining).
+     */
+    boolean hasSystemMonitor()
+    {
+        return systemMonitor != null;
     }
 
     /** @return the system monitor's receiver, or null. */

@@ -114,8 +114,9 @@ final class Sysmon implements Runnable
         for (int i = 0; i < group.count(); i++)
         {
             final Scheduler s = group.scheduler(i);
-            final Process running = s.currentOpaque();
-            final long schedules = s.schedulesOpaque();
+            final long word = s.runningOpaque();
+            final Process running = s.runningProcess(word);
+            final long schedules = Scheduler.scheduleOf(word);
             if (running != null && !active.dead(i))
             {
                 sleep = BUSY_TICK_NANOS;

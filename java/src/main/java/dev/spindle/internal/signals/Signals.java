@@ -479,8 +479,38 @@ public final class Signals
             }
         }
         // Requests still queued get the dead-process answers; the rest of the mailbox is dropped.
-        // Every signal was put under the lock before it closed: drain up to now, waiting out producers
-        // of earlier messages still linking their nodes (else a signal behind them would be lost).
+        // Every signal was put under the lock before it closed, so a tail that has not moved from
+        // head (the usual exit: nothing queued) means there is nothing to answer.
+        if (p.mailbox.hasInbound())
+        {
+            answerLate(p, st);
+        }
+        if (st == null)
+        {
+            return;
+        }
+        registry.exited(st.name, p.pid);
+        for (final Pid linked : st.links)
+        {
+            send(linked, new Signal.ExitSignal(p.pid, reason, true));
+        }
+        for (final Map.Entry<Ref, Pid> e : st.monitoredBy.entrySet())
+        {
+            send(e.getValue(), new Signal.DownSignal(e.getKey(), p.pid, reason));
+        }
+        for (final Map.Entry<Ref, Pid> e : st.monitoring.entrySet())
+        {
+            send(e.getValue(), new Signal.Demonitor(e.getKey())); // targets forget a dead watcher
+        }
+    }
+
+    /**
+     * The exit path's mailbox: drain up to now, waiting out producers of earlier messages still
+     * linking their nodes (else a signal behind them would be lost), and answer the signals found
+     * as a dead process would; messages are dropped.
+     */
+    private void answerLate(final ProcessHandle p, final SignalState st)
+    {
         final List<Signal> late = new ArrayList<>();
         p.mailbox.drainForExit(m ->
         {
@@ -521,23 +551,6 @@ public final class Signals
                     // exit signals and downs for a dead process have no effect
                 }
             }
-        }
-        if (st == null)
-        {
-            return;
-        }
-        registry.exited(st.name, p.pid);
-        for (final Pid linked : st.links)
-        {
-            send(linked, new Signal.ExitSignal(p.pid, reason, true));
-        }
-        for (final Map.Entry<Ref, Pid> e : st.monitoredBy.entrySet())
-        {
-            send(e.getValue(), new Signal.DownSignal(e.getKey(), p.pid, reason));
-        }
-        for (final Map.Entry<Ref, Pid> e : st.monitoring.entrySet())
-        {
-            send(e.getValue(), new Signal.Demonitor(e.getKey())); // targets forget a dead watcher
         }
     }
 
