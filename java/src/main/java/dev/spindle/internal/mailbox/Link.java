@@ -26,6 +26,12 @@ abstract class Link
 
     /** Accessed through the methods below: their names say the memory mode. */
     Link next;
+    /**
+     * Items ever put up to and including this node (0 for the stub), modulo 2^32. Written by its
+     * producer before the compare-and-set that makes it the tail, so whoever reads this node from
+     * {@code tail} (a volatile read) sees it; never written again.
+     */
+    int seq;
 
     /** Producer: publish the node appended after this one (release: its value is visible first). */
     final void linkRelease(final Link n)

@@ -7,10 +7,11 @@ import java.util.function.Predicate;
 /**
  * A process's mailbox: unbounded, FIFO per sender, with selective receive.
  *
- * <p>Two parts. The <em>inbound</em> part is Vyukov's intrusive MPSC list, inlined in this object
- * with no padding: a producer allocates one 24-byte node and pays one atomic exchange on
- * {@code tail} (plus an atomic add on {@code enqueued}, on the same cache line), never waits for
- * other producers or for the consumer. The mailbox itself is the list's initial stub, so a process
+ * <p>Two parts. The <em>inbound</em> part is an intrusive MPSC list after Vyukov's, inlined in this
+ * object with no padding: a producer allocates one 24-byte node and pays one compare-and-set on
+ * {@code tail}, which also gives the node its sequence number (so the depth is exact without a
+ * counter), and never waits for the consumer; it retries only when another producer moved the
+ * tail in between. The mailbox itself is the list's initial stub, so a process
  * that was never sent anything carries no node and no queue object. The <em>saved</em> part is
  * private to the owner: messages taken from inbound that a selective receive did not match stay
  * there, in arrival order, and are scanned first by the next receive. docs/mailbox.md has the
@@ -20,7 +21,7 @@ import java.util.function.Predicate;
  * scheduler calls {@link #hasInbound()} for the wake-up check). {@link #depth()} and
  * {@link #highWater()} are statistics any thread may read.
  *
- * <p>Not linearizable, like every Vyukov list: a producer stalled between its exchange and its
+ * <p>Not linearizable, like every Vyukov list: a producer stalled between its tail CAS and its
  * link briefly hides the messages put after it; {@link #hasInbound()} then answers true while the
  * take methods find nothing, and the caller simply looks again.
  */
@@ -37,8 +38,9 @@ public final class Mailbox extends Link
     }
 
     private static final VarHandle TAIL;
-    private static final VarHandle ENQUEUED;
     private static final VarHandle DEQUEUED;
+    /** The owner samples the depth for the high water once per this many takes (a power of two). */
+    static final int HIGH_WATER_SAMPLE = 64;
 
     static
     {
@@ -46,8 +48,7 @@ public final class Mailbox extends Link
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             TAIL = lookup.findVarHandle(Mailbox.class, "tail", Link.class);
-            ENQUEUED = lookup.findVarHandle(Mailbox.class, "enqueued", long.class);
-            DEQUEUED = lookup.findVarHandle(Mailbox.class, "dequeued", long.class);
+            DEQUEUED = lookup.findVarHandle(Mailbox.class, "dequeued", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -55,39 +56,53 @@ public final class Mailbox extends Link
         }
     }
 
-    // Producers: exchanged by every put. Starts at this mailbox (the stub).
+    // Producers: moved by every put (compare-and-set). Starts at this mailbox (the stub, sequence 0);
+    // the tail node's seq is how many items were ever put.
     @SuppressWarnings("unused")
     private volatile Link tail = this;
-    // Producers: items ever put (atomic add). Statistics and the depth check only.
-    @SuppressWarnings("unused")
-    private volatile long enqueued;
 
     // Owner only below (dequeued is written opaque so that depth() may read it from anywhere).
     private Link head = this;
+    // Items taken or dropped, minus those the owner appended itself (appendSaved): put - dequeued is
+    // the depth. int, like the sequence: both wrap, and their difference is right below 2^31.
     @SuppressWarnings("unused")
-    private long dequeued;
+    private int dequeued;
     private int highWater; // owner-written (countTaken), read racily by any thread
     private Object[] saved;
     private int savedHead;
     private int savedSize;
 
     /**
-     * Appends a message. Any thread. The exchange on {@code tail} is a full fence: the caller's
-     * following volatile read of the process state is what makes "put, then check WAITING" and
-     * "set WAITING, then check {@link #hasInbound()}" a Dekker pair that never loses a wake-up.
-     * Producers touch only the producers' fields (tail, enqueued): reading the owner's
-     * {@code dequeued} here cost a cache miss per put whenever the owner ran on another core.
+     * Appends a message. Any thread. One compare-and-set on {@code tail} publishes the node and
+     * numbers it (its predecessor's sequence + 1, written before the CAS publishes it), so a put
+     * costs one atomic instruction and keeps an exact count for free; a producer retries only when
+     * another one moved the tail in between. (An exchange plus an atomic add on a counter, the
+     * earlier design, cost a second locked instruction per put, and when the owner ran on another
+     * core a second cache-line transfer: docs/mailbox.md.) The successful CAS is a full fence: the
+     * caller's following volatile read of the process state is what makes "put, then check
+     * WAITING" and "set WAITING, then check {@link #hasInbound()}" a Dekker pair that never loses a
+     * wake-up. Producers never read the owner's fields.
      *
      * @param message not null.
-     * @return this message's sequence: how many items were ever put, it included
+     * @return this message's sequence: how many items were ever put, it included, modulo 2^32
      * ({@link #depthAt} turns it into the depth just after this put).
      */
     public long put(final Object message)
     {
         final Node n = new Node(message);
-        final Link prev = (Link)TAIL.getAndSet(this, n);
+        Link prev = (Link)TAIL.getVolatile(this);
+        for (;;)
+        {
+            n.seq = prev.seq + 1; // prev's seq was written before the CAS that published prev
+            final Link witness = (Link)TAIL.compareAndExchange(this, prev, n);
+            if (witness == prev)
+            {
+                break;
+            }
+            prev = witness;
+        }
         prev.linkRelease(n);
-        return (long)ENQUEUED.getAndAdd(this, 1L) + 1;
+        return n.seq;
     }
 
     /**
@@ -99,12 +114,12 @@ public final class Mailbox extends Link
      */
     public long depthAt(final long sequence)
     {
-        return Math.max(0, sequence - (long)DEQUEUED.getOpaque(this));
+        return Math.max(0, (int)sequence - (int)DEQUEUED.getOpaque(this));
     }
 
     /**
      * @return whether items were put that no take has looked at yet. A volatile read of
-     * {@code tail}: true as soon as a producer's exchange is done, even before it linked its node.
+     * {@code tail}: true as soon as a producer's tail CAS is done, even before it linked its node.
      */
     public boolean hasInbound()
     {
@@ -114,7 +129,7 @@ public final class Mailbox extends Link
     /** @return messages put and not yet taken or dropped (saved ones included). Any thread. */
     public long depth()
     {
-        return Math.max(0, (long)ENQUEUED.getOpaque(this) - (long)DEQUEUED.getOpaque(this));
+        return Math.max(0, ((Link)TAIL.getVolatile(this)).seq - (int)DEQUEUED.getOpaque(this));
     }
 
     /** @return the saved list's array length (racy, a statistic for memory estimates). Any thread. */
@@ -126,8 +141,9 @@ public final class Mailbox extends Link
 
     /**
      * @return the largest depth so far (racy, a statistic). Any thread. The owner records the depth
-     * at each take, before it (a depth only grows between takes, so the peak is seen by the next
-     * take); what is queued now counts too.
+     * before one take in {@link #HIGH_WATER_SAMPLE} (a depth only grows between takes, so a peak is
+     * seen by the next sampled take, less the takes in between: under-read by less than the sample
+     * interval); what is queued now counts too.
      */
     public int highWater()
     {
@@ -156,11 +172,16 @@ public final class Mailbox extends Link
 
     private void countTaken()
     {
-        final long taken = (long)DEQUEUED.get(this);
-        final long depth = (long)ENQUEUED.getOpaque(this) - taken; // before this take, it included
-        if (depth > highWater)
+        final int taken = (int)DEQUEUED.get(this);
+        if ((taken & (HIGH_WATER_SAMPLE - 1)) == 0)
         {
-            highWater = (int)Math.min(Integer.MAX_VALUE, depth); // owner-written; others read it racily
+            // Sampled: reading the tail costs a cache miss per take while a producer on another
+            // core streams messages in. The peak is missed by less than one sample interval.
+            final int depth = ((Link)TAIL.getVolatile(this)).seq - taken; // before this take, it included
+            if (depth > highWater)
+            {
+                highWater = depth; // owner-written; others read it racily
+            }
         }
         DEQUEUED.setOpaque(this, taken + 1);
     }
@@ -235,7 +256,7 @@ public final class Mailbox extends Link
     /**
      * The exit path, once the owner's signal path is closed: hands every item put before now to
      * {@code sink}, in order, signals included. Unlike repeated {@link #pollInbound()} it does not
-     * stop at a producer that has exchanged the tail but not linked its node yet (the list's one
+     * stop at a producer that has moved the tail but not linked its node yet (the list's one
      * non-linearizable window): it waits for that link, so no signal queued behind such a message
      * is missed. Items put after the call began are left alone (the caller drops them).
      *
@@ -249,7 +270,7 @@ public final class Mailbox extends Link
             final Object m = poll();
             if (m == null)
             {
-                Thread.onSpinWait(); // a producer between its exchange and its link: microseconds
+                Thread.onSpinWait(); // a producer between its tail CAS and its link: microseconds
                 continue;
             }
             countTaken();
@@ -349,7 +370,7 @@ public final class Mailbox extends Link
      */
     public void appendSaved(final Object m)
     {
-        ENQUEUED.getAndAdd(this, 1L);
+        DEQUEUED.setOpaque(this, (int)DEQUEUED.get(this) - 1); // one more queued, from the owner
         saveLast(m);
     }
 
@@ -363,7 +384,7 @@ public final class Mailbox extends Link
         {
             // unlink so the nodes are garbage even if this mailbox is still referenced
         }
-        DEQUEUED.setOpaque(this, (long)ENQUEUED.getVolatile(this));
+        DEQUEUED.setOpaque(this, ((Link)TAIL.getVolatile(this)).seq);
     }
 
     private void saveLast(final Object m)

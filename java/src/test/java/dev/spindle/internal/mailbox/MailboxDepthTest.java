@@ -7,9 +7,10 @@ import java.util.concurrent.CountDownLatch;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Depth and high water, now that producers no longer read the owner's counter: the owner records
- * the depth at each take, the put returns a sequence that {@link Mailbox#depthAt} turns into the
- * depth just after it, and a peak that was drained again is still the high water.
+ * Depth and high water: producers number their puts (no counter), the owner samples the depth
+ * before one take in {@link Mailbox#HIGH_WATER_SAMPLE}, the put returns a sequence that
+ * {@link Mailbox#depthAt} turns into the depth just after it, and a peak that was drained again is
+ * still the high water (under-read by less than the sample interval).
  */
 class MailboxDepthTest
 {
@@ -34,6 +35,32 @@ class MailboxDepthTest
         assertEquals("a", box.takeAny());
         assertEquals(100, box.highWater());
         assertEquals(1, box.depthAt(box.put("c")) - 1, "depth after a put counts what is still queued");
+    }
+
+    @Test
+    void aPeakBetweenSamplesIsUnderReadByLessThanTheInterval()
+    {
+        final Mailbox box = new Mailbox();
+        for (int i = 0; i < 10; i++)
+        {
+            box.put(i);
+            box.takeAny();
+        }
+        for (int i = 0; i < 1000; i++)
+        {
+            box.put(i);
+        }
+        while (box.takeAny() != null)
+        {
+            // drain: the first take after the burst is not a sampled one
+        }
+        final int hw = box.highWater();
+        assertTrue(hw > 1000 - Mailbox.HIGH_WATER_SAMPLE && hw <= 1000, "high water " + hw + " for a peak of 1000");
+        box.appendSaved("own");
+        assertEquals(1, box.depth(), "a message the owner appended counts");
+        box.clear();
+        assertEquals(0, box.depth());
+        assertEquals(1, box.depthAt(box.put("x")), "the sequence goes on after a clear");
     }
 
     @Test

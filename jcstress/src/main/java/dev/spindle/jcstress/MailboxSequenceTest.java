@@ -1,0 +1,65 @@
+package dev.spindle.jcstress;
+
+import dev.spindle.internal.mailbox.Mailbox;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.IIII_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * The sequence a put gets (its node's number, given by the tail CAS that publishes it) while
+ * another producer puts and the owner takes: the two puts are numbered 1 and 2, once each, and
+ * the final depth is exact. B puts on the owner's thread and then takes what it finds (jcstress
+ * needs a CPU per actor; this machine has two). Results: (A's sequence, B's sequence, what the
+ * owner took before the arbiter, the depth the arbiter reads after taking the rest).
+ */
+@JCStressTest
+@Description("Mailbox put sequence: two producers and a taking owner; each put numbered once, the depth exact afterwards.")
+@Outcome(id = {"1, 2, 1, 0", "2, 1, 1, 0", "1, 2, 2, 0", "2, 1, 2, 0"}, expect = ACCEPTABLE,
+    desc = "numbered 1 and 2, taken once, nothing left")
+@Outcome(id = "1, 2, 0, 0", expect = ACCEPTABLE,
+    desc = "A between its tail CAS and its link hides B's message from the owner (the list's known window); the arbiter gets both")
+@Outcome(expect = FORBIDDEN, desc = "a sequence repeated or skipped, a message lost or duplicated, or a wrong depth")
+@State
+public class MailboxSequenceTest
+{
+    private final Mailbox mailbox = new Mailbox();
+    private int ownerTook;
+
+    /** Producer A. @param r results */
+    @Actor
+    public void producerA(final IIII_Result r)
+    {
+        r.r1 = (int)mailbox.put("a");
+    }
+
+    /** Producer B, on the owner's thread: it puts, then takes whatever is linked already. @param r results */
+    @Actor
+    public void producerBThenOwner(final IIII_Result r)
+    {
+        r.r2 = (int)mailbox.put("b");
+        while (mailbox.takeAny() != null)
+        {
+            ownerTook++;
+        }
+    }
+
+    /** @param r the owner's count, then the depth once the rest is taken (or -1 if the count is off) */
+    @Arbiter
+    public void rest(final IIII_Result r)
+    {
+        int total = ownerTook;
+        while (mailbox.takeAny() != null)
+        {
+            total++;
+        }
+        r.r3 = ownerTook;
+        r.r4 = total == 2 ? (int)mailbox.depth() : -1;
+    }
+}
