@@ -124,6 +124,16 @@ public final class NodeRuntime
     public void send(final Pid to, final Object message)
     {
         checkOpen("send");
+        final ProcessContinuation pc = ProcessContinuation.current();
+        if (pc != null && pc.scheduler() != null && pc.scheduler().group() == schedulers)
+        {
+            // A process of this node sending through the Node API: it costs a reduction, as
+            // Proc.send does, so a process that sends this way in a loop still gives way (it used
+            // to hold its scheduler until the loop ended; the node's monitor then moved the
+            // receiver it had woken to another core, and the two streamed across cores).
+            ProcessOps.send(pc, to, message);
+            return;
+        }
         schedulers.send(to, message, schedulers.callerScheduler());
     }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * depends on one scheduler's loop. Each tick it
  * <ul>
  * <li>sees a scheduler stuck in one schedule (a process in a long JNI call, {@code Thread.sleep},
- *     blocking I/O or a loop that never calls the runtime) for longer than the stall threshold:
+ *     blocking I/O or a loop that never calls the runtime) for longer than the stall threshold
+ *     (twice the time slice, at least 2 ms, and seen over that many of this thread's own ticks):
  *     marks it stalled (placement stops sending it work), takes the process from its LIFO slot to
  *     another scheduler, and wakes an idle scheduler to steal what is queued there;</li>
  * <li>expires timers that are overdue by more than {@link #GRACE_NANOS} in any scheduler's heap
@@ -39,11 +40,13 @@ final class Sysmon implements Runnable
     private final Schedulers group;
     private final Thread thread;
     private final long stallNanos;
+    private final int stallTicks;
     private final long longScheduleNanos;
     private final long sliceNanos;
     private final TimerHeap.Expired expired = new TimerHeap.Expired(64);
     private final long[] lastSchedules;
     private final long[] firstSeen;
+    private final int[] ticksSeen; // ticks that saw the same schedule running, after the first
     private final boolean[] reported;
     private final boolean[] monitorReported;
     private final boolean[] stallReported;
@@ -55,12 +58,18 @@ final class Sysmon implements Runnable
         final int n = group.count();
         this.lastSchedules = new long[n];
         this.firstSeen = new long[n];
+        this.ticksSeen = new int[n];
         this.reported = new boolean[n];
         this.monitorReported = new boolean[n];
         this.stallReported = new boolean[n];
         // A process that calls the runtime gives way within a time slice; twice that, and at
         // least 2 ms (twice the tick), means it is stuck in something that never calls us.
         this.stallNanos = Math.max(2 * BUSY_TICK_NANOS, 2 * group.config().timeSlice().toNanos());
+        // ... and seen that long by this thread's own ticks: a pause that stops every thread (a
+        // GC, this thread descheduled) makes the clock jump but adds one tick, so it cannot make a
+        // busy scheduler look stuck. (It did: the GC pauses of a 2M-message stream marked its
+        // scheduler stalled, and the rescue split a sender and receiver across cores for good.)
+        this.stallTicks = (int)(stallNanos / BUSY_TICK_NANOS) + 1;
         this.longScheduleNanos = group.config().longScheduleThreshold().toNanos();
         this.sliceNanos = group.config().timeSlice().toNanos();
         this.thread = new Thread(threads, this, "spindle-" + group.nodeId() + "-monitor");
@@ -106,8 +115,14 @@ final class Sysmon implements Runnable
         }
     }
 
-    /** @return how long to sleep before the next tick. */
-    private long tick(final long now)
+    /**
+     * One look at every scheduler. Package-private: StuckSchedulerTest drives a second, unstarted
+     * monitor with a synthetic clock.
+     *
+     * @param now System.nanoTime() of this tick.
+     * @return how long to sleep before the next tick.
+     */
+    long tick(final long now)
     {
         long sleep = IDLE_TICK_NANOS;
         final ActiveSet active = group.active();
@@ -124,6 +139,7 @@ final class Sysmon implements Runnable
                 {
                     lastSchedules[i] = schedules;
                     firstSeen[i] = now;
+                    ticksSeen[i] = 0;
                     reported[i] = false;
                     monitorReported[i] = false;
                     stallReported[i] = false;
@@ -131,6 +147,7 @@ final class Sysmon implements Runnable
                 }
                 else
                 {
+                    ticksSeen[i]++;
                     watch(s, running, now - firstSeen[i]);
                 }
             }
@@ -138,6 +155,7 @@ final class Sysmon implements Runnable
             {
                 lastSchedules[i] = schedules;
                 firstSeen[i] = now;
+                ticksSeen[i] = 0;
                 unstall(s);
             }
             final long due = s.timers.nextDeadline();
@@ -165,7 +183,7 @@ final class Sysmon implements Runnable
             // clock; a racy hint the owner may overwrite, repeated every tick).
             s.thread.budget = 0;
         }
-        if (ranFor > stallNanos && !active.stalled(s.id))
+        if (ranFor > stallNanos && ticksSeen[s.id] >= stallTicks && !active.stalled(s.id))
         {
             active.setStalled(s.id, true);
             s.counters().stall();

@@ -67,4 +67,55 @@ class StuckSchedulerTest
             assertTrue(took < 1_000, "a 50 ms timeout took " + took + " ms behind a stuck scheduler");
         }
     }
+
+    private static volatile boolean stopHog;
+
+    /**
+     * A pause of every thread (a GC, the monitor itself descheduled) makes the monitor's clock jump
+     * while adding one tick: it must not mark a busy scheduler stuck. It did, and in a 2M-message
+     * stream the rescue that follows split sender and receiver across cores (Savina Counting ran
+     * 2x slower). A second monitor, never started, is driven with a synthetic clock; the node's own
+     * monitor has a 2 s threshold here (the longest time slice, 1 s, doubled), so it stays out of
+     * the way while the probe runs (well under a second).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void aPauseOfEveryThreadIsNotAStall(final RunQueues kind) throws Exception
+    {
+        stopHog = false;
+        try (Node node = Node.start(NodeConfig.builder().schedulers(2).pinned(false).runQueues(kind)
+                .timeSlice(Duration.ofSeconds(1)).build());
+             Inbox inbox = node.inbox())
+        {
+            final Schedulers group = dev.spindle.TestAccess.runtime(node).schedulers();
+            node.spawn(() ->
+            {
+                Proc.send(inbox.pid(), "running");
+                final long until = System.nanoTime() + 20_000_000_000L;
+                while (!stopHog && System.nanoTime() < until)
+                {
+                    Thread.onSpinWait(); // one long schedule on scheduler 0
+                }
+            }, SpawnOptions.defaults().scheduler(0));
+            assertEquals("running", inbox.receive(Duration.ofSeconds(10)));
+            try
+            {
+                final Sysmon probe = new Sysmon(group, new ThreadGroup("probe"));
+                final long t = System.nanoTime();
+                probe.tick(t);
+                probe.tick(t + 3_000_000_000L); // 3 s later by the clock, one tick later by the count
+                assertFalse(group.active().stalled(0), "a clock jump of one tick marked a busy scheduler stuck");
+                final long ticks = 2_000_000_000L / Sysmon.BUSY_TICK_NANOS + 1;
+                for (long k = 1; k <= ticks; k++)
+                {
+                    probe.tick(t + 3_000_000_000L + k * Sysmon.BUSY_TICK_NANOS);
+                }
+                assertTrue(group.active().stalled(0), "seen stuck over the whole threshold's ticks: stalled");
+            }
+            finally
+            {
+                stopHog = true;
+            }
+        }
+    }
 }
