@@ -99,6 +99,43 @@ class SchedulingTest
 
     @ParameterizedTest
     @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void nodeSendFromAProcessCostsAReductionToo(final RunQueues kind) throws Exception
+    {
+        // The same, sending through the Node API from inside processes: it used to cost nothing, so
+        // each sender held the scheduler for all its sends.
+        try (Node node = Nodes.start(kind, 1, 10); Inbox inbox = node.inbox())
+        {
+            final Pid sink = node.spawn(() ->
+            {
+                final StringBuilder order = new StringBuilder();
+                for (int i = 0; i < 400; i++)
+                {
+                    order.append((String)Proc.receive());
+                }
+                Proc.send(inbox.pid(), order.toString());
+            });
+            node.spawn(() ->
+            {
+                node.spawn(() ->
+                {
+                    for (int i = 0; i < 200; i++)
+                    {
+                        node.send(sink, "b");
+                    }
+                });
+                for (int i = 0; i < 200; i++)
+                {
+                    node.send(sink, "a");
+                }
+            });
+            final String order = (String)inbox.receive(Duration.ofSeconds(30));
+            assertTrue(order.contains("ab") && order.contains("ba") && order.indexOf("b") < 100,
+                "the senders did not give way to each other: " + order);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
     void boundProcessRunsOnlyWhereBound(final RunQueues kind) throws Exception
     {
         try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
