@@ -190,7 +190,9 @@ public final class Node implements AutoCloseable
 
     /**
      * Sends a message. Messages from one sender arrive in the order sent; a message to a process
-     * that has exited is dropped silently.
+     * that has exited is dropped silently. Called by a process of this node it is
+     * {@link Proc#send(Pid, Object)}: it costs a reduction, so a process sending in a loop still
+     * gives way.
      *
      * @param to      receiver.
      * @param message not null.
