@@ -110,9 +110,9 @@ public final class NodeRuntime
     public Pid spawn(final ProcessBody body, final SpawnOptions options)
     {
         checkOpen("spawn");
-        final Scheduler from = schedulers.callerScheduler();
-        final ProcessContinuation caller = from == null ? null : ProcessContinuation.current();
-        return schedulers.spawn(body, options, from, caller == null ? null : caller.process.pid, null);
+        final ProcessContinuation pc = ProcessContinuation.current();
+        final Scheduler from = schedulers.callerScheduler(pc);
+        return schedulers.spawn(body, options, from, from != null && pc != null ? pc.process.pid : null, null);
     }
 
     /**
@@ -125,7 +125,8 @@ public final class NodeRuntime
     {
         checkOpen("send");
         final ProcessContinuation pc = ProcessContinuation.current();
-        if (pc != null && pc.scheduler() != null && pc.scheduler().group() == schedulers)
+        final Scheduler from = schedulers.callerScheduler(pc);
+        if (pc != null && from != null)
         {
             // A process of this node sending through the Node API: it costs a reduction, as
             // Proc.send does, so a process that sends this way in a loop still gives way (it used
@@ -134,7 +135,7 @@ public final class NodeRuntime
             ProcessOps.send(pc, to, message);
             return;
         }
-        schedulers.send(to, message, schedulers.callerScheduler());
+        schedulers.send(to, message, from);
     }
 
     /**

@@ -116,7 +116,16 @@ public final class Scheduler
      */
     static Scheduler ofCallingThread(final Schedulers group)
     {
-        final ProcessContinuation pc = ProcessContinuation.current();
+        return ofCaller(ProcessContinuation.current(), group);
+    }
+
+    /**
+     * @param pc    {@link ProcessContinuation#current()}, already looked up by the caller.
+     * @param group a node's schedulers.
+     * @return as {@link #ofCallingThread}.
+     */
+    static Scheduler ofCaller(final ProcessContinuation pc, final Schedulers group)
+    {
         final Scheduler s;
         if (pc != null)
         {

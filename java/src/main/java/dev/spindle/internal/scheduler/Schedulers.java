@@ -261,6 +261,15 @@ public final class Schedulers implements MessageTimer.Delivery
         return Scheduler.ofCallingThread(this);
     }
 
+    /**
+     * @param pc {@link ProcessContinuation#current()}, when the caller needs it too (one lookup).
+     * @return as {@link #callerScheduler()}.
+     */
+    public Scheduler callerScheduler(final ProcessContinuation pc)
+    {
+        return Scheduler.ofCaller(pc, this);
+    }
+
     private void checkOpen(final String what)
     {
         if (closed)
