@@ -67,8 +67,7 @@ final class Sysmon implements Runnable
         this.stallNanos = Math.max(2 * BUSY_TICK_NANOS, 2 * group.config().timeSlice().toNanos());
         // ... and seen that long by this thread's own ticks: a pause that stops every thread (a
         // GC, this thread descheduled) makes the clock jump but adds one tick, so it cannot make a
-        // busy scheduler look stuck. (It did: the GC pauses of a 2M-message stream marked its
-        // scheduler stalled, and the rescue split a sender and receiver across cores for good.)
+        // busy scheduler look stuck (and have its LIFO process moved to another core).
         this.stallTicks = (int)(stallNanos / BUSY_TICK_NANOS) + 1;
         this.longScheduleNanos = group.config().longScheduleThreshold().toNanos();
         this.sliceNanos = group.config().timeSlice().toNanos();

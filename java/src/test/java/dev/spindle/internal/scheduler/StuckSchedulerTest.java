@@ -72,9 +72,8 @@ class StuckSchedulerTest
 
     /**
      * A pause of every thread (a GC, the monitor itself descheduled) makes the monitor's clock jump
-     * while adding one tick: it must not mark a busy scheduler stuck. It did, and in a 2M-message
-     * stream the rescue that follows split sender and receiver across cores (Savina Counting ran
-     * 2x slower). A second monitor, never started, is driven with a synthetic clock; the node's own
+     * while adding one tick: it must not mark a busy scheduler stuck (it did: the stall test read
+     * only the clock). A second monitor, never started, is driven with a synthetic clock; the node's own
      * monitor has a 2 s threshold here (the longest time slice, 1 s, doubled), so it stays out of
      * the way while the probe runs (well under a second).
      */
