@@ -25,15 +25,23 @@ final class Placement
     enum Cause
     {
         /** Newly spawned. */
-        SPAWN,
+        SPAWN(true),
         /** Woken by a message or a signal. */
-        MESSAGE,
+        MESSAGE(true),
         /** Woken by its receive timeout. */
-        TIMEOUT,
+        TIMEOUT(false),
         /** Woken by a plain thread's action or finished dirty work. */
-        OUTSIDE,
+        OUTSIDE(false),
         /** Gave way and is requeued by its scheduler. */
-        YIELD
+        YIELD(true);
+
+        /** Whether it runs where the waking scheduler is (else where it last ran). */
+        final boolean followsCaller;
+
+        Cause(final boolean followsCaller)
+        {
+            this.followsCaller = followsCaller;
+        }
     }
 
     private final ActiveSet active;
@@ -59,13 +67,10 @@ final class Placement
         {
             return active.placeBound(bound); // bound processes never emigrate, nor leave a stuck scheduler
         }
-        final int want = switch (cause)
-        {
-            case SPAWN -> from != null ? from.id : Math.floorMod(roundRobin.getAndIncrement(), active.active());
-            case MESSAGE -> from != null ? from.id : p.homeOpaque();
-            case TIMEOUT, OUTSIDE -> p.homeOpaque();
-            case YIELD -> from != null ? from.id : p.homeOpaque();
-        };
+        // Not a switch on the cause: this runs on every wake-up, and a field test is cheaper than
+        // an enum switch's ordinal map.
+        final int want = from != null && cause.followsCaller ? from.id :
+            cause == Cause.SPAWN ? Math.floorMod(roundRobin.getAndIncrement(), active.active()) : p.homeOpaque();
         final int t = active.place(want);
         if (from != null && t == from.id)
         {

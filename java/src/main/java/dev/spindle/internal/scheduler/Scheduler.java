@@ -557,7 +557,10 @@ public final class Scheduler
             runVirtual(p, v);
             return;
         }
-        c.scheduler = this;
+        if (c.scheduler != this)
+        {
+            c.scheduler = this; // only when it moved: a reference store costs GC barriers every schedule
+        }
         p.setHomeOpaque(id);
         scheduleIn(p);
         p.setRunningOpaque();

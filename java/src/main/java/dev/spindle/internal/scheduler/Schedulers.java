@@ -553,21 +553,37 @@ public final class Schedulers implements MessageTimer.Delivery
      */
     void wake(final ProcessHandle h, final Scheduler from, final Placement.Cause cause)
     {
-        switch (h)
+        // An if-chain, not a pattern switch with guards: each failed guard re-enters the switch's
+        // type test from the next label, and this runs on every message that wakes a process.
+        if (h instanceof Process p)
         {
-            case Process p when p.continuation instanceof VirtualProcess v -> LockSupport.unpark(v.thread);
-            case Process p when p.continuation instanceof ProcessContinuation pc && pc.pinnedWaiter != null ->
-                LockSupport.unpark(pc.pinnedWaiter); // it waits on its carrier, holding a lock
-            case Process p -> enqueue(p, from, cause);
-            case InboxHandle inbox ->
+            if (p.continuation instanceof ProcessContinuation pc)
             {
-                final Thread t = inbox.receiverVolatile();
-                if (t != null)
+                if (pc instanceof VirtualProcess v)
                 {
-                    LockSupport.unpark(t);
+                    LockSupport.unpark(v.thread);
+                    return;
+                }
+                final Thread pinned = pc.pinnedWaiter;
+                if (pinned != null)
+                {
+                    LockSupport.unpark(pinned); // it waits on its carrier, holding a lock
+                    return;
                 }
             }
-            case CallbackHandle callback -> callback.run();
+            enqueue(p, from, cause);
+        }
+        else if (h instanceof InboxHandle inbox)
+        {
+            final Thread t = inbox.receiverVolatile();
+            if (t != null)
+            {
+                LockSupport.unpark(t);
+            }
+        }
+        else
+        {
+            ((CallbackHandle)h).run();
         }
     }
 
