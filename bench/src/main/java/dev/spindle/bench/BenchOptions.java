@@ -24,6 +24,7 @@ final class BenchOptions
     boolean quick;
     boolean help;
     int repeat = 1;
+    int steady = 1;
 
     /** A bad command line: one line for the user, exit code 2. */
     static final class UsageException extends Exception
@@ -58,6 +59,7 @@ final class BenchOptions
                 case "--idle" -> o.idle = idle(value(args, ++i, a));
                 case "--out" -> o.out = Path.of(value(args, ++i, a));
                 case "--repeat" -> o.repeat = bounded(value(args, ++i, a), a, 100);
+                case "--steady" -> o.steady = bounded(value(args, ++i, a), a, 50);
                 default -> throw new UsageException("unknown option '" + a + "' (see ./spindle bench --help)");
             }
         }

@@ -141,7 +141,7 @@ public final class Main
     static void usage(final PrintStream out)
     {
         out.println("usage: ./spindle bench [--cases a,b] [--peers a,b] [--schedulers N] [--cpus 0,1] [--unpinned]");
-        out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--repeat N] [--help]");
+        out.println("                       [--idle spin|backoff|park] [--out DIR] [--quick] [--repeat N] [--steady N] [--help]");
         out.println("       ./spindle topology [--schedulers N] [--cpus 0,1] [--unpinned]   (none given: what Node.start() does, and why)");
         out.println("       ./spindle observe [--port N] [--seconds N] [--no-kill]   a node with a live workload, watched in a browser");
         out.println("       ./spindle jmh [JMH options]      microbenchmarks (bench/src/main/java/dev/spindle/bench/jmh)");
@@ -161,6 +161,8 @@ public final class Main
         out.println();
         out.println("--quick runs small sizes (a smoke test, under 40 s); the default suite takes about five minutes on 2 cores.");
         out.println("--repeat N runs the whole selection N times, round-robin over the peers, and reports each median with its min/max spread.");
+        out.println("--steady N runs each case N times in a row on the same running peer and reports the median of the last half (the first half");
+        out.println("           warms the JIT and the runtime up; the first run's figure is kept as first_run): steady state, not a cold start.");
         out.println("Results: a table on stdout, and results.json, results.csv, report.html in --out (default ./spindle-out).");
     }
 
@@ -290,7 +292,7 @@ public final class Main
                             {
                                 p.run(c, new Scale(true, scale.timeoutSeconds())); // warm-up at quick size
                             }
-                            r = p.run(c, scale);
+                            r = o.steady == 1 ? p.run(c, scale) : Repeats.steady(() -> p.run(c, scale), o.steady);
                         }
                         catch (final java.util.concurrent.TimeoutException ex)
                         {
@@ -378,7 +380,9 @@ public final class Main
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         m.put("sizes", o.quick ? "quick" : "full");
-        m.put("runs per case", o.repeat == 1 ? "1" : o.repeat + " (median, spread: min/max)");
+        m.put("runs per case", (o.repeat == 1 ? "1" : o.repeat + " (median, spread: min/max)") +
+            (o.steady == 1 ? "" : "; each the median of the last " + Repeats.steadyHalf(o.steady) + " of " + o.steady +
+                " back-to-back runs on one running peer (--steady)"));
         // Other work on the machine skews every figure: record how busy it was.
         m.put("load average at start", loadAverage());
         return m;

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code --repeat N}: the runs of a case on one peer (one per round, see {@code Main}) fold into one result: the
@@ -18,6 +19,9 @@ import java.util.Map;
  */
 final class Repeats
 {
+    /** Extra of a {@code --steady} result: the figure of its first (cold) run. */
+    static final String FIRST_RUN = "first_run";
+
     private Repeats()
     {
     }
@@ -43,6 +47,42 @@ final class Repeats
     {
         return round == 0 || r.note() == null ? r :
             new Result(r.value(), r.extra(), r.curve(), r.note() + " (run " + (round + 1) + " of " + times + ")");
+    }
+
+    /**
+     * {@code --steady N}: runs a case {@code n} times back to back on the same running peer and
+     * reports the median of the last {@link #steadyHalf} runs, with their min/max spread; the first
+     * half warms the JIT and the runtime up. A case of 30-100 ms run once per peer start measures
+     * mostly JIT warm-up (docs/performance.md); this measures the steady state. The first run's
+     * figure is kept in the extra {@link #FIRST_RUN}, so the warm-up cost still shows.
+     *
+     * @param run one run of the case.
+     * @param n   runs, at least 2.
+     * @return the folded result, or the first run that failed (its note says which run it was).
+     * @throws Exception from a run (a timeout, an error): the caller reports it as for one run.
+     */
+    static Result steady(final Callable<Result> run, final int n) throws Exception
+    {
+        final List<Result> runs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++)
+        {
+            final Result r = run.call();
+            if (!r.ok())
+            {
+                return i == 0 || r.note() == null ? r :
+                    new Result(r.value(), r.extra(), r.curve(), r.note() + " (steady run " + (i + 1) + " of " + n + ")");
+            }
+            runs.add(r);
+        }
+        final Result folded = fold(runs.subList(n - steadyHalf(n), n));
+        folded.extra().put(FIRST_RUN, runs.get(0).value());
+        return folded;
+    }
+
+    /** @param n steady runs. @return how many of the last ones count: half, rounded up. */
+    static int steadyHalf(final int n)
+    {
+        return n - n / 2;
     }
 
     /**

@@ -49,6 +49,8 @@ class MainTest
         oneLineError(run("bench", "--cpus", "0,0"), "listed twice");
         oneLineError(run("bench", "--repeat", "0"), "--repeat must be in 1..100");
         oneLineError(run("bench", "--repeat", "many"), "--repeat needs a number");
+        oneLineError(run("bench", "--steady", "0"), "--steady must be in 1..50");
+        oneLineError(run("bench", "--steady", "51"), "--steady must be in 1..50");
         oneLineError(run("observe", "--port", "x"), "--port needs a number");
         oneLineError(run("observe", "--port", "70000"), "--port must be in 0..65535");
         oneLineError(run("observe", "--frobnicate"), "unknown option '--frobnicate'");
@@ -133,6 +135,20 @@ class MainTest
         }
         final String json = Files.readString(dir.resolve("results.json"));
         assertTrue(json.contains("\"runs\": 2") || json.contains("\"runs\":2"), json);
+    }
+
+    @Test
+    void steadyRunsEachCaseBackToBackAndReportsOneFigure() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("spindle-bench-test");
+        final Outcome o = run("bench", "--quick", "--steady", "3", "--cases", "pingpong-same", "--peers", "spindle",
+            "--out", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        assertEquals(1, o.err().lines().filter(l -> l.startsWith("[")).count(), "one progress line for the three runs: " + o.err());
+        final String json = Files.readString(dir.resolve("results.json"));
+        assertTrue(json.contains("\"first_run\""), "the cold run is kept: " + json);
+        assertTrue(json.contains("\"runs\": 2") || json.contains("\"runs\":2"), "the last two of three count: " + json);
+        assertTrue(json.contains("last 2 of 3 back-to-back runs"), "the machine facts say how it was measured: " + json);
     }
 
     @Test

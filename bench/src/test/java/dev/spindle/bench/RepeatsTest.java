@@ -49,6 +49,35 @@ class RepeatsTest
     }
 
     @Test
+    void steadyStateIsTheMedianOfTheLastHalfAndKeepsTheColdRun() throws Exception
+    {
+        final double[] values = {90, 50, 12, 10, 11};
+        final int[] calls = {0};
+        final Result r = Repeats.steady(() -> result(values[calls[0]++], 1, 1), 5);
+        assertEquals(5, calls[0], "every run is made");
+        assertEquals(11, r.value(), "median of the last three (12, 10, 11), not of all five (12)");
+        assertEquals(3, r.extra().get(Result.RUNS));
+        assertEquals(10, r.extra().get(Result.MIN));
+        assertEquals(12, r.extra().get(Result.MAX));
+        assertEquals(90, r.extra().get(Repeats.FIRST_RUN), "the cold run still shows");
+        assertEquals(3, r.extra().get("x/lost_count"), "counts add up over the runs that count");
+        assertEquals(1, Repeats.steadyHalf(2));
+        assertEquals(2, Repeats.steadyHalf(3));
+    }
+
+    @Test
+    void aSteadyRunThatFailsStopsTheSeriesAndSaysWhichRun() throws Exception
+    {
+        final int[] calls = {0};
+        final Result r = Repeats.steady(() -> ++calls[0] == 3 ? Result.none("timeout") : result(1, 1, 0), 6);
+        assertEquals(3, calls[0], "no run after the failed one");
+        assertFalse(r.ok());
+        assertEquals("timeout (steady run 3 of 6)", r.note());
+        final Result first = Result.none("n/a");
+        assertSame(first, Repeats.steady(() -> first, 4), "a first run that does not apply is the answer as it is");
+    }
+
+    @Test
     void aFailedRunIsTheResultAndSaysWhichRunFailed()
     {
         final Result timeout = Result.none("timeout");
