@@ -25,6 +25,20 @@ class MainTest
         return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A quick bench run into {@code dir} that must succeed. @return its outcome */
+    private static Outcome quickBench(final Path dir, final String... args)
+    {
+        final String[] all = new String[args.length + 4];
+        all[0] = "bench";
+        all[1] = "--quick";
+        System.arraycopy(args, 0, all, 2, args.length);
+        all[all.length - 2] = "--out";
+        all[all.length - 1] = dir.toString();
+        final Outcome o = run(all);
+        assertEquals(0, o.code(), o.err());
+        return o;
+    }
+
     private static void oneLineError(final Outcome o, final String contains)
     {
         assertEquals(2, o.code(), o.err());
@@ -95,9 +109,7 @@ class MainTest
     {
         final Path dir = Files.createTempDirectory("spindle-bench-test");
         // Every peer; erlang runs when erl is installed and is skipped with a note otherwise.
-        final Outcome o = run("bench", "--quick", "--cases", "pingpong-same,ring", "--peers", String.join(",", Main.PEERS),
-            "--out", dir.toString());
-        assertEquals(0, o.code(), o.err());
+        final Outcome o = quickBench(dir, "--cases", "pingpong-same,ring", "--peers", String.join(",", Main.PEERS));
         final String csv = Files.readString(dir.resolve("results.csv"));
         for (final String p : Main.PEERS)
         {
@@ -121,9 +133,7 @@ class MainTest
     void repeatsGoRoundRobinOverThePeersAndFoldIntoOneFigure() throws Exception
     {
         final Path dir = Files.createTempDirectory("spindle-bench-test");
-        final Outcome o = run("bench", "--quick", "--repeat", "2", "--cases", "pingpong-same", "--peers", "spindle,limit",
-            "--out", dir.toString());
-        assertEquals(0, o.code(), o.err());
+        final Outcome o = quickBench(dir, "--repeat", "2", "--cases", "pingpong-same", "--peers", "spindle,limit");
         final List<String> progress = o.err().lines().filter(l -> l.startsWith("[")).toList();
         assertEquals(4, progress.size(), o.err());
         // Round 1 on both peers, then round 2: a drift of the machine over time hits both alike.
@@ -141,9 +151,7 @@ class MainTest
     void steadyRunsEachCaseBackToBackAndReportsOneFigure() throws Exception
     {
         final Path dir = Files.createTempDirectory("spindle-bench-test");
-        final Outcome o = run("bench", "--quick", "--steady", "3", "--cases", "pingpong-same", "--peers", "spindle",
-            "--out", dir.toString());
-        assertEquals(0, o.code(), o.err());
+        final Outcome o = quickBench(dir, "--steady", "3", "--cases", "pingpong-same", "--peers", "spindle");
         assertEquals(1, o.err().lines().filter(l -> l.startsWith("[")).count(), "one progress line for the three runs: " + o.err());
         final String json = Files.readString(dir.resolve("results.json"));
         assertTrue(json.contains("\"first_run\""), "the cold run is kept: " + json);
