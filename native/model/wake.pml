@@ -586,7 +586,29 @@ inline watch(s, wt)
     wt = 0;
 #endif
     if
-    :: !wt && watching[s] -> release_watch(s)
+    :: !wt && watching[s] ->
+        release_watch(s);
+#ifndef NO_RESIGN_RECHECK
+        /* seq_cst fence, then look again: a pusher that still saw us as the watcher did not
+         * recruit one (rule 4), and the scheduler it pushed to may have woken since our look;
+         * an injected entry counts too (it is what the pusher published before its fence). */
+        w = 1;
+        do
+        :: w < NS && !wt -> atomic { u = (s + w) % NS; wt = !sleeping[u] || ILEN(u) > 0; w++ }
+        :: else -> break
+        od;
+        atomic { w = 0; u = 0 };
+        if
+        :: wt ->
+            atomic {
+                if
+                :: watcher == NONE -> watcher = s; watching[s] = 1
+                :: else -> wt = 0
+                fi
+            }
+        :: else -> skip
+        fi
+#endif
     :: wt && !watching[s] ->
         atomic {
             if

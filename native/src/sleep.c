@@ -26,7 +26,10 @@
  *    online scheduler is awake, so that a scheduler stuck in a long call (and the entries queued
  *    behind it) is noticed: the watcher's next sp_next sees it stalled and rescues (steal.c). The
  *    slot is a CAS on set->watcher; the watcher keeps it across its timed sleeps, and gives it up
- *    when sp_next finds it work (it is busy now) or when it parks and nobody else is awake.
+ *    when sp_next finds it work (it is busy now) or when it parks and nobody else is awake. Giving
+ *    it up in a park is followed by a fence and a second look (rule 4's other side: a pusher that
+ *    still saw the slot taken recruited nobody), which takes the slot back if someone woke or an
+ *    entry was injected meanwhile.
  *
  * 4. Recruiting a watcher: a remote push of an unbound entry to an awake scheduler while someone
  *    sleeps and nobody watches wakes one sleeper; it parks again as the watcher (its target is
@@ -103,8 +106,9 @@ void sp_watch_released(sp_set *set, uint32_t s)
 {
     sp_sched *sc = &set->scheds[s];
     sc->watching = 0;
-    /* relaxed: the slot only decides who takes timed sleeps; a pusher that still sees us as the
-     * watcher skips one recruiting wake, and the next push or rescue recruits again. */
+    /* relaxed: the slot only decides who takes timed sleeps. A pusher that still sees us as the
+     * watcher skips its recruiting wake: watch() looks again after a fence when it gives the slot
+     * up, and sp_next's release is followed by work (and a later park that looks again). */
     atomic_store_explicit(&set->watcher, -1, memory_order_relaxed);
 }
 
@@ -145,19 +149,53 @@ static int has_work(sp_set *set, uint32_t s)
  * slot. Runs after sp_park's fence: the "awake" loads see every scheduler that announced sleep
  * before our fence as sleeping, and any that did not as awake (a stale "awake" only costs one
  * timed sleep). */
+static int other_awake(sp_set *set, uint32_t s, uint32_t n)
+{
+    for (uint32_t v = 0; v < n; v++) {
+        /* relaxed: ordered by the caller's fence, and a hint either way. */
+        if (v != s && !atomic_load_explicit(&set->scheds[v].sleeping, memory_order_relaxed)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The re-check after giving the watch up: someone awake, or an entry injected to another
+ * scheduler (what a pusher published before its fence: this side of the Dekker reads the pushed
+ * data itself, not only the pushee's sleeping flag, which the pusher did not write). */
+static int other_awake_or_fed(sp_set *set, uint32_t s, uint32_t n)
+{
+    if (other_awake(set, s, n)) {
+        return 1;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        if (v != s && sp_inject_len(&set->scheds[v].inject) > 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int watch(sp_set *set, uint32_t s, uint32_t n)
 {
     sp_sched *sc = &set->scheds[s];
-    int other_awake = 0;
-    for (uint32_t v = 0; v < n && !other_awake; v++) {
-        /* relaxed: ordered by sp_park's fence, and a hint either way. */
-        other_awake = v != s && !atomic_load_explicit(&set->scheds[v].sleeping, memory_order_relaxed);
-    }
-    if (!other_awake) {
-        if (sc->watching) {
-            sp_watch_released(set, s); /* everyone else sleeps: nobody to watch */
+    int awake = other_awake(set, s, n);
+    SP_HOOK(SP_HOOK_WATCH_LOOKED);
+    if (!awake) {
+        if (!sc->watching) {
+            return 0;
         }
-        return 0;
+        sp_watch_released(set, s); /* everyone else sleeps: nobody to watch */
+        /* seq_cst fence, then look again: the Dekker with rule 4. A pusher that read the slot
+         * before we cleared it did not recruit a watcher (pusher: publish, fence, read sleeping
+         * and the slot; we: clear the slot, fence, read the queues and who is awake), so either it
+         * sees the slot empty and recruits, or we see its entry. Without this the entry could wait
+         * in a stuck scheduler's inject queue with every other scheduler in an untimed sleep: spin
+         * found that interleaving (docs/native-core.md). */
+        atomic_thread_fence(memory_order_seq_cst);
+        if (!other_awake_or_fed(set, s, n)) {
+            return 0;
+        }
     }
     if (sc->watching) {
         return 1;

@@ -10,7 +10,9 @@
  *     plain thread. Every hop happens exactly once; bound entries run only on their scheduler.
  *  3. Stalled scheduler, watcher on: as 2, but scheduler 0 stops polling, for ever or now and then
  *     for a few ms ("a long call"), while unbound entries keep being pushed to it. The others must
- *     rescue them (a stranded entry stops progress); bound entries still run only at home. */
+ *     rescue them (a stranded entry stops progress); bound entries still run only at home.
+ *  4. Deterministic: the watcher gives the watch up while a push lands on a scheduler that woke
+ *     and got stuck (the interleaving spin found); it must keep sleeping with a timeout. */
 #define _GNU_SOURCE
 #include "check.h"
 #include "spindle/spindle.h"
@@ -315,6 +317,100 @@ static void park_mode(uint32_t local_cap, uint32_t inject_cap, int stuck)
     sp_destroy(set);
 }
 
+/* ---- 4. the watcher gives the watch up while a push lands (the interleaving spin found) ----
+ * Scheduler 1 is the watcher and parks again; it looks, sees scheduler 0 asleep, and in the hook
+ * right after that look (before it gives the watch up) scheduler 0 wakes and stays busy for ever
+ * (a long call: it never polls again) while a plain thread pushes an entry to it. That pusher sees
+ * scheduler 0 awake and a watcher in the slot, so it recruits nobody (rule 4). Unless scheduler 1
+ * looks again after giving the watch up, it sleeps without a timeout and nobody ever notices that
+ * the entry waits in a stuck scheduler's queue. Deterministic: the hook orders the steps. */
+
+static _Atomic int resign_armed;  /* the hook acts once, in scheduler 1's second park */
+static _Atomic int t0_parked;     /* scheduler 0 reached its futex wait */
+static _Atomic int t0_woke;       /* scheduler 0's park returned: it is busy from now on */
+static _Atomic int t1_parks;      /* scheduler 1's parks that returned */
+static _Atomic int t1_go;
+static _Atomic int resign_done;
+static _Thread_local int is_t0;
+
+static void resign_race(int point)
+{
+    if (point == SP_HOOK_PARK_CHECKED && is_t0) {
+        atomic_store(&t0_parked, 1);
+        return;
+    }
+    if (point != SP_HOOK_WATCH_LOOKED || is_t0 || !atomic_exchange(&resign_armed, 0)) {
+        return;
+    }
+    sp_unpark(set, 0);
+    while (!atomic_load(&t0_woke)) {
+        sched_yield();
+    }
+    sp_push_remote(set, 0, 42, SP_PRIO_NORMAL); /* sees 0 awake and us as the watcher */
+}
+
+static void *resign_t0(void *arg)
+{
+    (void)arg;
+    is_t0 = 1;
+    sp_park(set, 0, -1);
+    atomic_store(&t0_woke, 1);
+    while (!atomic_load(&resign_done)) { /* "in a long call": never polls again */
+        sched_yield();
+    }
+    return NULL;
+}
+
+static void *resign_t1(void *arg)
+{
+    (void)arg;
+    sp_park(set, 1, -1); /* 0 is awake: sleeps as the watcher, back after SP_WATCH_NS */
+    atomic_fetch_add(&t1_parks, 1);
+    while (!atomic_load(&t1_go)) {
+        sched_yield();
+    }
+    sp_park(set, 1, -1); /* the race: must still sleep as the watcher, so it returns */
+    atomic_fetch_add(&t1_parks, 1);
+    return NULL;
+}
+
+static void watcher_resigns_while_a_push_lands(void)
+{
+    atomic_store(&sp_test_hook, resign_race);
+    set = sp_create(2, 64, 64);
+    CHECK(set != NULL, "sp_create");
+    pthread_t t0, t1;
+    CHECK(pthread_create(&t1, NULL, resign_t1, NULL) == 0, "thread");
+    while (atomic_load(&t1_parks) < 1) {
+        sched_yield();
+    }
+    CHECK(pthread_create(&t0, NULL, resign_t0, NULL) == 0, "thread");
+    while (!atomic_load(&t0_parked)) { /* 1 is awake now: 0 sleeps without a timeout */
+        sched_yield();
+    }
+    struct timespec settle = {0, 2000000}; /* into the futex wait itself */
+    nanosleep(&settle, NULL);
+    atomic_store(&resign_armed, 1);
+    atomic_store(&t1_go, 1);
+    /* A timed sleep lasts SP_WATCH_NS (1 ms); allow 5 s for a loaded machine. */
+    for (int i = 0; i < 5000 && atomic_load(&t1_parks) < 2; i++) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    CHECK(atomic_load(&resign_armed) == 0, "the race was not set up: the hook never ran in scheduler 1's park");
+    CHECK(atomic_load(&t1_parks) == 2,
+          "scheduler 1 gave the watch up while a push landed on scheduler 0 and slept without a timeout: "
+          "nobody will notice that scheduler 0 is stuck with entry 42 in its queue");
+    progress();
+    atomic_store(&resign_done, 1);
+    pthread_join(t0, NULL);
+    pthread_join(t1, NULL);
+    CHECK(sp_next(set, 0, 0) == 42, "the pushed entry is still queued for scheduler 0");
+    sp_destroy(set);
+    set = NULL;
+    atomic_store(&sp_test_hook, delay);
+}
+
 int main(void)
 {
     watchdog(SP_STALL_S, SP_CAP_S);
@@ -340,5 +436,7 @@ int main(void)
     park_mode(8, 8, 2);
     printf("wake: park mode, tiny queues, scheduler 0 stalling now and then: ok (%lu delay points hit)\n",
            atomic_load(&hook_calls));
+    watcher_resigns_while_a_push_lands();
+    printf("wake: a watcher giving the watch up while a push lands on a scheduler that woke and got stuck: still watched: ok\n");
     return 0;
 }

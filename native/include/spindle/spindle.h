@@ -148,7 +148,8 @@ int64_t sp_next(sp_set *set, uint32_t s, int steal);
  * The watcher: an online scheduler about to sleep while some other online scheduler is awake takes
  * the node's single watcher slot if it is free (or keeps it) and then sleeps at most SP_WATCH_NS, so
  * that its next sp_next can notice a stalled scheduler and rescue its work. It gives the slot up
- * when sp_next finds it work, or when it parks and every other online scheduler sleeps.
+ * when sp_next finds it work, or when it parks and every other online scheduler sleeps (looking
+ * once more after a fence, so a push that saw the slot taken still ends up watched).
  * Clarification: returns 1 only for "work was visible, did not sleep"; a pending wake that makes it
  * return at once, a wake-up and a timeout all return 0. A timed sleep lasts at least timeout_ns
  * unless woken (EINTR and spurious futex returns sleep again). counters.parks counts real sleeps. */

@@ -41,6 +41,9 @@ public final class JavaRunQueueSet implements RunQueueSet
     private final PaddedInt nsleeping = new PaddedInt();
     private final PaddedInt nsearching = new PaddedInt();
     private final PaddedInt watcher = new PaddedInt();
+    // Tests only: runs in a parking scheduler's watch decision, right after it looked who is awake
+    // (the twin of the native SP_HOOK_WATCH_LOOKED delay point). Set before the threads start.
+    Runnable afterWatchLook;
 
     /** An AtomicInteger alone on its cache line (these four are written by different parties). */
     @SuppressWarnings("unused")
@@ -615,21 +618,59 @@ public final class JavaRunQueueSet implements RunQueueSet
         return false;
     }
 
+    private boolean otherAwake(final int s, final int n)
+    {
+        for (int v = 0; v < n; v++)
+        {
+            if (v != s && (int)SLEEPING.getOpaque(scheds[v]) == 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The second look after giving the watch up: someone awake, or an entry injected to another scheduler. */
+    private boolean otherAwakeOrFed(final int s, final int n)
+    {
+        if (otherAwake(s, n))
+        {
+            return true;
+        }
+        for (int v = 0; v < n; v++)
+        {
+            if (v != s && scheds[v].inject.size() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean watch(final int s, final int n)
     {
         final Sched sc = scheds[s];
-        boolean otherAwake = false;
-        for (int v = 0; v < n && !otherAwake; v++)
+        final boolean awake = otherAwake(s, n);
+        final Runnable hook = afterWatchLook;
+        if (hook != null)
         {
-            otherAwake = v != s && (int)SLEEPING.getOpaque(scheds[v]) == 0;
+            hook.run();
         }
-        if (!otherAwake)
+        if (!awake)
         {
-            if (sc.watching)
+            if (!sc.watching)
             {
-                watchReleased(s);
+                return false;
             }
-            return false;
+            watchReleased(s);
+            // Full fence, then look again: the Dekker with pushRemote's recruit rule. A pusher that
+            // read the slot before we cleared it recruited nobody, so we must see its entry (or the
+            // scheduler it found awake); as the native sleep.c, where spin found the interleaving.
+            VarHandle.fullFence();
+            if (!otherAwakeOrFed(s, n))
+            {
+                return false;
+            }
         }
         if (sc.watching)
         {

@@ -1,5 +1,6 @@
 package dev.spindle.internal.runqueue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -529,6 +530,102 @@ class RunQueueContractTest
                     loop.join(1);
                 }
             }
+        }
+    }
+
+    /**
+     * The watcher gives the watch up while a push lands: scheduler 1 (the watcher) parks again and
+     * sees 0 asleep; right after that look, 0 wakes and stays "in a long call" while a plain thread
+     * pushes to it, sees 0 awake and 1 still in the slot, and recruits nobody. 1 must look again
+     * after giving the watch up and keep sleeping with a timeout, or nobody ever notices the entry
+     * waiting with a stuck scheduler. The interleaving spin found in the native core (C twin:
+     * native/test/test_wake.c, part 4); deterministic through the twin's test hook.
+     */
+    @Test
+    void aWatcherGivingTheWatchUpWhileAPushLandsKeepsWatching() throws Exception
+    {
+        try (JavaRunQueueSet q = new JavaRunQueueSet(2, 64, 64))
+        {
+            final Thread[] zero = new Thread[1];
+            final AtomicBoolean zeroLooked = new AtomicBoolean();
+            final AtomicBoolean armed = new AtomicBoolean();
+            final AtomicBoolean zeroWoke = new AtomicBoolean();
+            final AtomicBoolean longCallOver = new AtomicBoolean();
+            final AtomicBoolean go = new AtomicBoolean();
+            final AtomicInteger oneParks = new AtomicInteger();
+            q.afterWatchLook = () ->
+            {
+                if (Thread.currentThread() == zero[0])
+                {
+                    zeroLooked.set(true); // 0 announced its sleep before this look
+                }
+                else if (armed.compareAndSet(true, false))
+                {
+                    q.unpark(0);
+                    while (!zeroWoke.get())
+                    {
+                        Thread.onSpinWait();
+                    }
+                    q.pushRemote(0, 42, PRIO_NORMAL); // sees 0 awake and 1 as the watcher
+                }
+            };
+            final Thread one = new Thread(() ->
+            {
+                q.park(1, -1); // 0 is awake: 1 sleeps as the watcher, back after the watch period
+                oneParks.incrementAndGet();
+                while (!go.get())
+                {
+                    Thread.onSpinWait();
+                }
+                q.park(1, -1); // the race: still a timed sleep, so it comes back
+                oneParks.incrementAndGet();
+            });
+            zero[0] = new Thread(() ->
+            {
+                q.park(0, -1); // 1 is awake and watching: 0 sleeps without a timeout
+                zeroWoke.set(true);
+                while (!longCallOver.get())
+                {
+                    Thread.onSpinWait();
+                }
+            });
+            q.register(1, one);
+            q.register(0, zero[0]);
+            one.start();
+            try
+            {
+                while (oneParks.get() < 1)
+                {
+                    sleepMs(1);
+                }
+                zero[0].start();
+                while (!zeroLooked.get())
+                {
+                    sleepMs(1);
+                }
+                armed.set(true);
+                go.set(true);
+                for (int i = 0; i < 5_000 && oneParks.get() < 2; i++)
+                {
+                    sleepMs(1);
+                }
+                assertFalse(armed.get(), "the race was not set up: the hook never ran in 1's second park");
+                assertEquals(2, oneParks.get(), "1 gave the watch up while a push landed on 0 and slept without a " +
+                    "timeout: nobody will notice that 0 is stuck with entry 42 in its queue");
+            }
+            finally
+            {
+                longCallOver.set(true);
+                go.set(true);
+                while (one.isAlive() || zero[0].isAlive())
+                {
+                    q.unpark(1);
+                    q.unpark(0);
+                    one.join(1);
+                    zero[0].join(1);
+                }
+            }
+            assertEquals(42, q.next(0, false), "the entry is still queued for 0");
         }
     }
 
