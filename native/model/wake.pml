@@ -388,7 +388,17 @@ inline push_remote(s, v)
     if
     :: sl -> unpark(s, set)
 #if !defined(NO_RECRUIT) && !defined(WAKE_ONLY)
-    :: !sl && !BOUND(v) && nsleeping > 0 && watcher == NONE -> wake_one_sleeper(s)   /* rule 4 */
+#ifdef RECRUIT_ONLY_IF_FREE
+    :: !sl && !BOUND(v) && nsleeping > 0 && watcher == NONE -> wake_one_sleeper(s)   /* rule 4, before */
+#else
+    :: !sl && !BOUND(v) && nsleeping > 0 ->
+        atomic { h = watcher };
+        if
+        :: h == NONE || !sleeping[h] -> wake_one_sleeper(s)   /* rule 4: nobody watching in a sleep */
+        :: else -> skip
+        fi;
+        h = NONE
+#endif
 #endif
     :: else -> skip
     fi
@@ -521,7 +531,11 @@ inline steal(s, out)
 
 inline release_watch(s)
 {
+#ifdef RECRUIT_ONLY_IF_FREE
     atomic { watching[s] = 0; watcher = NONE }
+#else
+    atomic { watching[s] = 0; if :: watcher == s -> watcher = NONE :: else -> skip fi }   /* a CAS from s */
+#endif
 }
 
 inline sp_next(s, out)
@@ -572,6 +586,34 @@ inline has_work(s, found)
     atomic { w = 0; u = 0 }
 }
 
+/* Takes the watch slot when it is free or its holder is awake (not watching in a sleep: busy, or
+ * about to give it up): read the holder, then a CAS from it, two steps as in C; a failed CAS looks
+ * again (the holder may have given the slot up between the two: spin found that). */
+inline claim(s, wt)
+{
+#ifdef RECRUIT_ONLY_IF_FREE
+    atomic {
+        if
+        :: watcher == NONE -> watcher = s; watching[s] = 1
+        :: else -> wt = 0
+        fi
+    }
+#else
+    do
+    :: atomic { h = watcher };
+        if
+        :: h != NONE && sleeping[h] -> wt = 0; break   /* someone watches in a sleep */
+        :: else -> skip
+        fi;
+        if
+        :: atomic { watcher == h -> watcher = s; watching[s] = 1 }; break
+        :: else -> skip   /* the slot changed under us (given up, or taken): look again */
+        fi
+    od;
+    h = NONE
+#endif
+}
+
 /* Rule 3: whether s sleeps as the watcher. One load per other scheduler, after the fence. */
 inline watch(s, wt)
 {
@@ -586,6 +628,7 @@ inline watch(s, wt)
     wt = 0;
 #endif
     if
+    :: wt && watching[s] && watcher != s -> watching[s] = 0; claim(s, wt)   /* taken over meanwhile */
     :: !wt && watching[s] ->
         release_watch(s);
 #ifndef NO_RESIGN_RECHECK
@@ -599,23 +642,11 @@ inline watch(s, wt)
         od;
         atomic { w = 0; u = 0 };
         if
-        :: wt ->
-            atomic {
-                if
-                :: watcher == NONE -> watcher = s; watching[s] = 1
-                :: else -> wt = 0
-                fi
-            }
+        :: wt -> claim(s, wt)
         :: else -> skip
         fi
 #endif
-    :: wt && !watching[s] ->
-        atomic {
-            if
-            :: watcher == NONE -> watcher = s; watching[s] = 1
-            :: else -> wt = 0
-            fi
-        }
+    :: wt && !watching[s] -> claim(s, wt)
     :: else -> skip
     fi
 }
@@ -657,6 +688,7 @@ proctype Sched(byte s)
 {
     byte v, t, k, pos, seqv, w, u, n, want, got;
     byte rfrom = NONE;
+    byte h = NONE;
     bit claimed, ok, set, found, sl, old, st, kept, wt;
     if
     :: s == 0 ->
@@ -698,6 +730,7 @@ end_stuck:     (0)                              /* the entry runs one long call,
 proctype Producer(byte target; byte id)
 {
     byte pos, seqv, w, u, k;
+    byte h = NONE;
     bit claimed, ok, set, sl;
     push_remote(target, id)
 }

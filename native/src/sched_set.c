@@ -208,13 +208,16 @@ void sp_push_remote(sp_set *set, uint32_t s, uint32_t pid, uint32_t prio)
         sp_unpark(set, s);
         return;
     }
-    /* s is awake: if it stays stuck in a long call, who will take this entry? The watcher. If there
-     * is none but there are sleepers, wake one: it becomes the watcher when it parks again (s is
-     * awake). relaxed, both: ordered by the fence above (nsleeping first: 0 on a busy node, and its
-     * line changes less often than the watcher's). */
-    if (!bound && atomic_load_explicit(&set->nsleeping, memory_order_relaxed) > 0 &&
-        atomic_load_explicit(&set->watcher, memory_order_relaxed) < 0) {
-        sp_wake_for_stalled(set, s);
+    /* s is awake: if it stays stuck in a long call, who will take this entry? The watcher, if one
+     * sleeps as the watcher. If the slot is free, or its holder is awake (busy, or about to give the
+     * slot up: s itself, woken from its watch), and there are sleepers, wake one: it takes the slot
+     * when it parks again (s is awake). relaxed, all: ordered by the fence above (nsleeping first:
+     * 0 on a busy node, and its line changes less often than the watcher's). */
+    if (!bound && atomic_load_explicit(&set->nsleeping, memory_order_relaxed) > 0) {
+        const int32_t w = atomic_load_explicit(&set->watcher, memory_order_relaxed);
+        if (w < 0 || !atomic_load_explicit(&set->scheds[w].sleeping, memory_order_relaxed)) {
+            sp_wake_for_stalled(set, s);
+        }
     }
 }
 

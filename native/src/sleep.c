@@ -25,17 +25,21 @@
  * 3. The watcher: one sleeping scheduler at a time sleeps at most SP_WATCH_NS while some other
  *    online scheduler is awake, so that a scheduler stuck in a long call (and the entries queued
  *    behind it) is noticed: the watcher's next sp_next sees it stalled and rescues (steal.c). The
- *    slot is a CAS on set->watcher; the watcher keeps it across its timed sleeps, and gives it up
- *    when sp_next finds it work (it is busy now) or when it parks and nobody else is awake. Giving
- *    it up in a park is followed by a fence and a second look (rule 4's other side: a pusher that
- *    still saw the slot taken recruited nobody), which takes the slot back if someone woke or an
- *    entry was injected meanwhile.
+ *    slot is set->watcher; the watcher keeps it across its timed sleeps, and gives it up (a CAS
+ *    from itself) when sp_next finds it work (it is busy now) or when it parks and nobody else is
+ *    awake. A parking scheduler takes the slot when it is free or when its holder is awake (busy,
+ *    or about to give it up: an awake holder watches nothing), by a CAS from that holder. Giving
+ *    the slot up in a park is followed by a fence and a second look (rule 4's other side: a pusher
+ *    that saw the holder asleep recruited nobody), which takes it back if someone woke or an entry
+ *    was injected meanwhile.
  *
  * 4. Recruiting a watcher: a remote push of an unbound entry to an awake scheduler while someone
- *    sleeps and nobody watches wakes one sleeper; it parks again as the watcher (its target is
- *    awake). Same for a thief that rescued from a stalled victim and left work behind there.
- *    Without this, every other scheduler could be in a no-timeout sleep that began while the
- *    target was asleep too, and the target then got stuck.
+ *    sleeps, and nobody watches in a sleep (the slot is free, or its holder is awake: possibly the
+ *    target itself, woken from its watch), wakes one sleeper; it parks again and takes the slot
+ *    (its target is awake). Same for a thief that rescued from a stalled victim and left work
+ *    behind there. Without this, every other scheduler could be in a no-timeout sleep that began
+ *    while the target was asleep too, and the target then got stuck. Spin found both holes that
+ *    the "awake holder" and "second look" parts close (docs/native-core.md).
  *
  * Costs: rules 1 and 2 cost a fence only when they may wake someone; rule 3 costs one timed wake
  * per SP_WATCH_NS on the whole node while some scheduler is awake and another sleeps; rule 4 a
@@ -106,10 +110,12 @@ void sp_watch_released(sp_set *set, uint32_t s)
 {
     sp_sched *sc = &set->scheds[s];
     sc->watching = 0;
-    /* relaxed: the slot only decides who takes timed sleeps. A pusher that still sees us as the
-     * watcher skips its recruiting wake: watch() looks again after a fence when it gives the slot
-     * up, and sp_next's release is followed by work (and a later park that looks again). */
-    atomic_store_explicit(&set->watcher, -1, memory_order_relaxed);
+    /* A CAS from s, not a store: a sleeper may have taken the slot over while we were awake, and
+     * a late release must not clear it. relaxed: the slot only decides who takes timed sleeps. A
+     * pusher that still sees us as the watcher while we are awake recruits anyway (rule 4); one that
+     * saw us asleep is covered by watch()'s second look. */
+    int32_t mine = (int32_t)s;
+    atomic_compare_exchange_strong_explicit(&set->watcher, &mine, -1, memory_order_relaxed, memory_order_relaxed);
 }
 
 /* sp_park's re-check, after the seq_cst fence: relaxed loads suffice (see rules 1 and 2). */
@@ -176,6 +182,29 @@ static int other_awake_or_fed(sp_set *set, uint32_t s, uint32_t n)
     return 0;
 }
 
+/* Takes the watch slot when it is free or its holder is awake (busy, or about to give it up: not
+ * watching in a sleep). relaxed, both loads and the CAS: the slot carries no data; a holder that
+ * falls asleep between our look and our CAS only makes two timed sleepers for one period (it
+ * notices at its next park that the slot is no longer its). */
+static int claim(sp_set *set, uint32_t s)
+{
+    int32_t holder = atomic_load_explicit(&set->watcher, memory_order_relaxed);
+    for (;;) {
+        if (holder >= 0 && atomic_load_explicit(&set->scheds[holder].sleeping, memory_order_relaxed)) {
+            return 0; /* someone watches in a sleep */
+        }
+        SP_HOOK(SP_HOOK_WATCH_CLAIMING);
+        if (atomic_compare_exchange_strong_explicit(&set->watcher, &holder, (int32_t)s, memory_order_relaxed,
+                                                    memory_order_relaxed)) {
+            set->scheds[s].watching = 1;
+            return 1;
+        }
+        /* The slot changed under us; holder now says to what. An awake holder that gave it up
+         * between our look and our CAS must not leave us in an untimed sleep: look again (spin
+         * found that interleaving). Each retry follows someone else's change of the slot. */
+    }
+}
+
 static int watch(sp_set *set, uint32_t s, uint32_t n)
 {
     sp_sched *sc = &set->scheds[s];
@@ -187,27 +216,25 @@ static int watch(sp_set *set, uint32_t s, uint32_t n)
         }
         sp_watch_released(set, s); /* everyone else sleeps: nobody to watch */
         /* seq_cst fence, then look again: the Dekker with rule 4. A pusher that read the slot
-         * before we cleared it did not recruit a watcher (pusher: publish, fence, read sleeping
-         * and the slot; we: clear the slot, fence, read the queues and who is awake), so either it
-         * sees the slot empty and recruits, or we see its entry. Without this the entry could wait
-         * in a stuck scheduler's inject queue with every other scheduler in an untimed sleep: spin
-         * found that interleaving (docs/native-core.md). */
+         * before we cleared it, and saw us asleep, did not recruit a watcher (pusher: publish,
+         * fence, read sleeping and the slot; we: clear the slot, fence, read the queues and who is
+         * awake), so either it sees the slot empty and recruits, or we see its entry. Without this
+         * the entry could wait in a stuck scheduler's inject queue with every other scheduler in
+         * an untimed sleep: spin found that interleaving (docs/native-core.md). */
         atomic_thread_fence(memory_order_seq_cst);
         if (!other_awake_or_fed(set, s, n)) {
             return 0;
         }
+        return claim(set, s);
     }
     if (sc->watching) {
-        return 1;
+        /* relaxed: ours, or taken over while we were awake (then we try to take it back). */
+        if (atomic_load_explicit(&set->watcher, memory_order_relaxed) == (int32_t)s) {
+            return 1;
+        }
+        sc->watching = 0;
     }
-    int32_t none = -1;
-    /* relaxed: the slot carries no data; it only makes one sleeper at a time take timed sleeps. */
-    if (atomic_compare_exchange_strong_explicit(&set->watcher, &none, (int32_t)s, memory_order_relaxed,
-                                                memory_order_relaxed)) {
-        sc->watching = 1;
-        return 1;
-    }
-    return 0;
+    return claim(set, s);
 }
 
 int sp_park(sp_set *set, uint32_t s, int64_t timeout_ns)

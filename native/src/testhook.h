@@ -19,6 +19,7 @@ enum sp_hook_point {
     SP_HOOK_UNPARK_SET,     /* the permit set, before FUTEX_WAKE */
     SP_HOOK_STEAL_SCANNED,  /* a thief looked at a victim, before it takes */
     SP_HOOK_WATCH_LOOKED,   /* a parking scheduler looked who is awake, before it takes or gives up the watch */
+    SP_HOOK_WATCH_CLAIMING, /* a parking scheduler read the watch slot's holder, before its CAS */
     SP_HOOK_NPOINTS
 };
 

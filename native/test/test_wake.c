@@ -12,7 +12,12 @@
  *     for a few ms ("a long call"), while unbound entries keep being pushed to it. The others must
  *     rescue them (a stranded entry stops progress); bound entries still run only at home.
  *  4. Deterministic: the watcher gives the watch up while a push lands on a scheduler that woke
- *     and got stuck (the interleaving spin found); it must keep sleeping with a timeout. */
+ *     and got stuck (the interleaving spin found); it must keep sleeping with a timeout.
+ *  5. Deterministic: a push lands on an awake scheduler that holds the watch slot and then stays
+ *     stuck (spin's second interleaving); a sleeper must be recruited, take the watch over and
+ *     rescue the entry.
+ *  6. Deterministic: the slot's awake holder gives it up between a sleeper's look and its CAS
+ *     (spin's third); the sleeper must look again and take the slot. */
 #define _GNU_SOURCE
 #include "check.h"
 #include "spindle/spindle.h"
@@ -317,6 +322,43 @@ static void park_mode(uint32_t local_cap, uint32_t inject_cap, int stuck)
     sp_destroy(set);
 }
 
+/* Parts 4 and 5: two schedulers driven step by step through a hook. */
+static void await_flag(_Atomic int *flag)
+{
+    while (!atomic_load(flag)) {
+        sched_yield();
+    }
+}
+
+static void hooked_pair_start(sp_hook_fn hook)
+{
+    atomic_store(&sp_test_hook, hook);
+    set = sp_create(2, 64, 64);
+    CHECK(set != NULL, "sp_create");
+}
+
+static void hooked_pair_join(pthread_t t0, pthread_t t1)
+{
+    pthread_join(t0, NULL);
+    pthread_join(t1, NULL);
+}
+
+static void hooked_pair_end(void)
+{
+    sp_destroy(set);
+    set = NULL;
+    atomic_store(&sp_test_hook, delay);
+}
+
+/* Waits up to 5 s (a loaded machine) for *v to reach want. */
+static void await_value(_Atomic long *v, long want)
+{
+    for (int i = 0; i < 5000 && atomic_load(v) != want; i++) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+}
+
 /* ---- 4. the watcher gives the watch up while a push lands (the interleaving spin found) ----
  * Scheduler 1 is the watcher and parks again; it looks, sees scheduler 0 asleep, and in the hook
  * right after that look (before it gives the watch up) scheduler 0 wakes and stays busy for ever
@@ -328,7 +370,7 @@ static void park_mode(uint32_t local_cap, uint32_t inject_cap, int stuck)
 static _Atomic int resign_armed;  /* the hook acts once, in scheduler 1's second park */
 static _Atomic int t0_parked;     /* scheduler 0 reached its futex wait */
 static _Atomic int t0_woke;       /* scheduler 0's park returned: it is busy from now on */
-static _Atomic int t1_parks;      /* scheduler 1's parks that returned */
+static _Atomic long t1_parks;     /* scheduler 1's parks that returned */
 static _Atomic int t1_go;
 static _Atomic int resign_done;
 static _Thread_local int is_t0;
@@ -376,39 +418,163 @@ static void *resign_t1(void *arg)
 
 static void watcher_resigns_while_a_push_lands(void)
 {
-    atomic_store(&sp_test_hook, resign_race);
-    set = sp_create(2, 64, 64);
-    CHECK(set != NULL, "sp_create");
+    hooked_pair_start(resign_race);
     pthread_t t0, t1;
     CHECK(pthread_create(&t1, NULL, resign_t1, NULL) == 0, "thread");
-    while (atomic_load(&t1_parks) < 1) {
-        sched_yield();
-    }
+    await_value(&t1_parks, 1);
     CHECK(pthread_create(&t0, NULL, resign_t0, NULL) == 0, "thread");
-    while (!atomic_load(&t0_parked)) { /* 1 is awake now: 0 sleeps without a timeout */
-        sched_yield();
-    }
+    await_flag(&t0_parked); /* 1 is awake now: 0 sleeps without a timeout */
     struct timespec settle = {0, 2000000}; /* into the futex wait itself */
     nanosleep(&settle, NULL);
     atomic_store(&resign_armed, 1);
     atomic_store(&t1_go, 1);
-    /* A timed sleep lasts SP_WATCH_NS (1 ms); allow 5 s for a loaded machine. */
-    for (int i = 0; i < 5000 && atomic_load(&t1_parks) < 2; i++) {
-        struct timespec ms = {0, 1000000};
-        nanosleep(&ms, NULL);
-    }
+    await_value(&t1_parks, 2); /* a timed sleep lasts SP_WATCH_NS (1 ms) */
     CHECK(atomic_load(&resign_armed) == 0, "the race was not set up: the hook never ran in scheduler 1's park");
     CHECK(atomic_load(&t1_parks) == 2,
           "scheduler 1 gave the watch up while a push landed on scheduler 0 and slept without a timeout: "
           "nobody will notice that scheduler 0 is stuck with entry 42 in its queue");
     progress();
     atomic_store(&resign_done, 1);
-    pthread_join(t0, NULL);
-    pthread_join(t1, NULL);
+    hooked_pair_join(t0, t1);
     CHECK(sp_next(set, 0, 0) == 42, "the pushed entry is still queued for scheduler 0");
-    sp_destroy(set);
-    set = NULL;
-    atomic_store(&sp_test_hook, delay);
+    hooked_pair_end();
+}
+
+/* ---- 5. a push lands on an awake scheduler that holds the watch (spin's second interleaving) ----
+ * Scheduler 0 holds the watch slot and sleeps timed; scheduler 1 parks while 0 is asleep, so it
+ * sleeps without a timeout. 0 wakes (its watch period ends) and stays in a long call, still
+ * holding the slot; a plain thread pushes an entry to it. The slot's holder is awake, so nobody
+ * watches: the push must recruit a sleeper (rule 4), which takes the slot over and rescues the
+ * entry from the stalled scheduler. Deterministic: the hooks order the looks. */
+
+static _Atomic int p5_armed;
+static _Atomic int p5_t0_held;
+static _Atomic int p5_t1_looked;
+static _Atomic int p5_t0_awake;
+static _Atomic int p5_done;
+static _Atomic long p5_rescued = -1;
+static _Thread_local int is_p5_t0;
+
+static void held_watch_race(int point)
+{
+    if (point == SP_HOOK_PARK_CHECKED && is_p5_t0 && atomic_exchange(&p5_armed, 0)) {
+        atomic_store(&p5_t0_held, 1);
+        while (!atomic_load(&p5_t1_looked)) { /* 0 stays announced asleep until 1 has looked */
+            sched_yield();
+        }
+    } else if (point == SP_HOOK_WATCH_LOOKED && !is_p5_t0) {
+        atomic_store(&p5_t1_looked, 1);
+    }
+}
+
+static void *p5_t0(void *arg)
+{
+    (void)arg;
+    is_p5_t0 = 1;
+    sp_park(set, 0, -1); /* 1 is awake: 0 takes the watch and sleeps one watch period */
+    atomic_store(&p5_armed, 1);
+    sp_park(set, 0, -1); /* still the watcher; the hook holds it asleep until 1 has looked */
+    atomic_store(&p5_t0_awake, 1);
+    while (!atomic_load(&p5_done)) { /* awake, holding the slot, in a long call: never polls */
+        sched_yield();
+    }
+    return NULL;
+}
+
+static void *p5_t1(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&p5_done)) {
+        const int64_t v = sp_next(set, 1, 1);
+        if (v >= 0) {
+            atomic_store(&p5_rescued, v);
+            return NULL;
+        }
+        sp_park(set, 1, -1); /* first: 0 asleep, so without a timeout */
+    }
+    return NULL;
+}
+
+static void push_to_awake_watch_holder(void)
+{
+    hooked_pair_start(held_watch_race);
+    pthread_t t0, t1;
+    CHECK(pthread_create(&t0, NULL, p5_t0, NULL) == 0, "thread");
+    await_flag(&p5_t0_held); /* 0 is the watcher, announced asleep, held by the hook */
+    CHECK(pthread_create(&t1, NULL, p5_t1, NULL) == 0, "thread");
+    await_flag(&p5_t0_awake);
+    sp_push_remote(set, 0, 77, SP_PRIO_NORMAL); /* 0 awake and holding the slot: recruit */
+    await_value(&p5_rescued, 77);
+    CHECK(atomic_load(&p5_rescued) == 77,
+          "entry 77 waits with scheduler 0, which holds the watch slot but is stuck awake, and scheduler 1 "
+          "sleeps without a timeout: nobody watches (rescued: %ld)", atomic_load(&p5_rescued));
+    progress();
+    atomic_store(&p5_done, 1);
+    sp_unpark(set, 1);
+    hooked_pair_join(t0, t1);
+    hooked_pair_end();
+}
+
+/* ---- 6. the slot's holder gives it up between a sleeper's look and its CAS (spin's third) ----
+ * Scheduler 0 holds the watch slot and is awake; scheduler 1 parks, sees 0 awake, reads the slot
+ * (held by 0, awake: it may take it over), and before its CAS 0 finds work and gives the slot up.
+ * The CAS from 0 fails; 1 must look again and take the now free slot, or it sleeps without a
+ * timeout while 0, busy, may get stuck. Deterministic: the hook runs 0's step inside 1's claim. */
+
+static _Atomic int p6_armed;
+static _Atomic long p6_t1_parks;
+static _Atomic int p6_t0_awake;
+static _Atomic int p6_done;
+static _Thread_local int is_p6_t0;
+
+static void slot_given_up_race(int point)
+{
+    if (point != SP_HOOK_WATCH_CLAIMING || is_p6_t0 || !atomic_exchange(&p6_armed, 0)) {
+        return;
+    }
+    /* Scheduler 0's own steps (its thread is idle in this test): one of its processes queues work
+     * locally (a lone entry wakes nobody), and its sp_next finds it and gives the slot up. */
+    sp_push_local(set, 0, 5, SP_PRIO_NORMAL);
+    CHECK(sp_next(set, 0, 0) == 5, "scheduler 0 takes its entry");
+}
+
+static void *p6_t0(void *arg)
+{
+    (void)arg;
+    is_p6_t0 = 1;
+    sp_park(set, 0, -1); /* 1 is awake: 0 takes the watch, one timed sleep */
+    atomic_store(&p6_t0_awake, 1);
+    while (!atomic_load(&p6_done)) { /* awake, holding the slot */
+        sched_yield();
+    }
+    return NULL;
+}
+
+static void *p6_t1(void *arg)
+{
+    (void)arg;
+    sp_park(set, 1, -1); /* 0 awake holding the slot: 1 claims it; the hook makes 0 give it up first */
+    atomic_fetch_add(&p6_t1_parks, 1);
+    return NULL;
+}
+
+static void slot_given_up_during_a_claim(void)
+{
+    hooked_pair_start(slot_given_up_race);
+    pthread_t t0, t1;
+    CHECK(pthread_create(&t0, NULL, p6_t0, NULL) == 0, "thread");
+    await_flag(&p6_t0_awake);
+    atomic_store(&p6_armed, 1);
+    CHECK(pthread_create(&t1, NULL, p6_t1, NULL) == 0, "thread");
+    await_value(&p6_t1_parks, 1);
+    CHECK(atomic_load(&p6_armed) == 0, "the race was not set up: scheduler 1 never tried to take the slot");
+    CHECK(atomic_load(&p6_t1_parks) == 1,
+          "scheduler 0 gave the watch slot up between scheduler 1's look and its CAS, and 1 then slept without "
+          "a timeout: nobody watches the busy scheduler 0");
+    progress();
+    atomic_store(&p6_done, 1);
+    hooked_pair_join(t0, t1);
+    hooked_pair_end();
 }
 
 int main(void)
@@ -438,5 +604,9 @@ int main(void)
            atomic_load(&hook_calls));
     watcher_resigns_while_a_push_lands();
     printf("wake: a watcher giving the watch up while a push lands on a scheduler that woke and got stuck: still watched: ok\n");
+    push_to_awake_watch_holder();
+    printf("wake: a push to an awake scheduler holding the watch slot, then stuck: a sleeper takes the watch over and rescues: ok\n");
+    slot_given_up_during_a_claim();
+    printf("wake: the watch slot given up between a sleeper's look and its CAS: the sleeper takes it: ok\n");
     return 0;
 }

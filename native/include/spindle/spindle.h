@@ -25,7 +25,8 @@
  *    it sleeps; a scheduler holding two or more entries in a stealable ring wakes one sleeper to
  *    steal when nobody is searching; one sleeping scheduler, the watcher, sleeps at most
  *    SP_WATCH_NS while another scheduler is awake, so a stalled one is noticed; a remote push to an
- *    awake scheduler while nobody watches wakes a sleeper to become the watcher; a thief that
+ *    awake scheduler while nobody watches in a sleep (no watcher, or an awake one) wakes a sleeper
+ *    to become the watcher; a thief that
  *    leaves rescuable work behind at a stalled victim wakes another sleeper.
  */
 #ifndef SPINDLE_H
@@ -149,7 +150,8 @@ int64_t sp_next(sp_set *set, uint32_t s, int steal);
  * the node's single watcher slot if it is free (or keeps it) and then sleeps at most SP_WATCH_NS, so
  * that its next sp_next can notice a stalled scheduler and rescue its work. It gives the slot up
  * when sp_next finds it work, or when it parks and every other online scheduler sleeps (looking
- * once more after a fence, so a push that saw the slot taken still ends up watched).
+ * once more after a fence, so a push that saw the slot taken still ends up watched). A parking
+ * scheduler also takes the slot over from a holder that is awake (busy, so not watching).
  * Clarification: returns 1 only for "work was visible, did not sleep"; a pending wake that makes it
  * return at once, a wake-up and a timeout all return 0. A timed sleep lasts at least timeout_ns
  * unless woken (EINTR and spurious futex returns sleep again). counters.parks counts real sleeps. */

@@ -41,9 +41,13 @@ public final class JavaRunQueueSet implements RunQueueSet
     private final PaddedInt nsleeping = new PaddedInt();
     private final PaddedInt nsearching = new PaddedInt();
     private final PaddedInt watcher = new PaddedInt();
-    // Tests only: runs in a parking scheduler's watch decision, right after it looked who is awake
-    // (the twin of the native SP_HOOK_WATCH_LOOKED delay point). Set before the threads start.
-    Runnable afterWatchLook;
+    // Tests only: called at the watch protocol's racy steps with one of the HOOK_ points (the twins
+    // of the native SP_HOOK_WATCH_* delay points). Set before the threads start; null otherwise.
+    java.util.function.IntConsumer testHook;
+    /** Test hook point: a parking scheduler looked who is awake, before its watch decision. */
+    static final int HOOK_WATCH_LOOKED = 1;
+    /** Test hook point: a parking scheduler read the watch slot's holder, before its CAS. */
+    static final int HOOK_WATCH_CLAIMING = 2;
 
     /** An AtomicInteger alone on its cache line (these four are written by different parties). */
     @SuppressWarnings("unused")
@@ -237,9 +241,15 @@ public final class JavaRunQueueSet implements RunQueueSet
             unparkOne(s);
             return;
         }
-        if (!bound && nsleeping.getOpaque() > 0 && watcher.getOpaque() < 0)
+        if (!bound && nsleeping.getOpaque() > 0)
         {
-            wakeForStalled(s); // s is awake and nobody watches: recruit a watcher
+            // s is awake: recruit a watcher unless one watches in a sleep (a holder that is awake,
+            // busy or about to give the slot up, s itself after its watch period, watches nothing).
+            final int w = watcher.getOpaque();
+            if (w < 0 || (int)SLEEPING.getOpaque(scheds[w]) == 0)
+            {
+                wakeForStalled(s);
+            }
         }
     }
 
@@ -580,7 +590,31 @@ public final class JavaRunQueueSet implements RunQueueSet
     private void watchReleased(final int s)
     {
         scheds[s].watching = false;
-        watcher.setOpaque(-1);
+        watcher.compareAndSet(s, -1); // only if still ours: a sleeper may have taken it over
+    }
+
+    /** Takes the watch slot when it is free or its holder is awake (not watching in a sleep). */
+    private boolean claim(final int s)
+    {
+        for (;;)
+        {
+            final int holder = watcher.getOpaque();
+            if (holder >= 0 && (int)SLEEPING.getOpaque(scheds[holder]) == 1)
+            {
+                return false;
+            }
+            final java.util.function.IntConsumer hook = testHook;
+            if (hook != null)
+            {
+                hook.accept(HOOK_WATCH_CLAIMING);
+            }
+            if (watcher.compareAndSet(holder, s))
+            {
+                scheds[s].watching = true;
+                return true;
+            }
+            // The slot changed under us (an awake holder gave it up, or someone took it): look again.
+        }
     }
 
     private boolean hasWork(final int s)
@@ -651,10 +685,10 @@ public final class JavaRunQueueSet implements RunQueueSet
     {
         final Sched sc = scheds[s];
         final boolean awake = otherAwake(s, n);
-        final Runnable hook = afterWatchLook;
+        final java.util.function.IntConsumer hook = testHook;
         if (hook != null)
         {
-            hook.run();
+            hook.accept(HOOK_WATCH_LOOKED);
         }
         if (!awake)
         {
@@ -671,17 +705,17 @@ public final class JavaRunQueueSet implements RunQueueSet
             {
                 return false;
             }
+            return claim(s);
         }
         if (sc.watching)
         {
-            return true;
+            if (watcher.getOpaque() == s)
+            {
+                return true;
+            }
+            sc.watching = false; // taken over while we were awake
         }
-        if (watcher.compareAndSet(-1, s))
-        {
-            sc.watching = true;
-            return true;
-        }
-        return false;
+        return claim(s);
     }
 
     @Override

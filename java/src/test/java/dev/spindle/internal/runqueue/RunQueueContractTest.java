@@ -553,8 +553,12 @@ class RunQueueContractTest
             final AtomicBoolean longCallOver = new AtomicBoolean();
             final AtomicBoolean go = new AtomicBoolean();
             final AtomicInteger oneParks = new AtomicInteger();
-            q.afterWatchLook = () ->
+            q.testHook = point ->
             {
+                if (point != JavaRunQueueSet.HOOK_WATCH_LOOKED)
+                {
+                    return;
+                }
                 if (Thread.currentThread() == zero[0])
                 {
                     zeroLooked.set(true); // 0 announced its sleep before this look
@@ -626,6 +630,181 @@ class RunQueueContractTest
                 }
             }
             assertEquals(42, q.next(0, false), "the entry is still queued for 0");
+        }
+    }
+
+    /**
+     * A push lands on an awake scheduler that holds the watch slot and then stays "in a long
+     * call": 0 is the watcher and sleeps; 1 parks while 0 is asleep (so without a timeout); 0 wakes
+     * after its watch period and never polls again, still holding the slot. Its holder is awake, so
+     * nobody watches: the push must recruit 1, which takes the slot over and rescues the entry.
+     * Spin's second interleaving in the native core (C twin: native/test/test_wake.c, part 5).
+     */
+    @Test
+    void aPushToAnAwakeSchedulerHoldingTheWatchIsStillWatched() throws Exception
+    {
+        try (JavaRunQueueSet q = new JavaRunQueueSet(2, 64, 64))
+        {
+            final Thread[] zero = new Thread[1];
+            final AtomicBoolean armed = new AtomicBoolean();
+            final AtomicBoolean zeroHeld = new AtomicBoolean();
+            final AtomicBoolean oneLooked = new AtomicBoolean();
+            final AtomicBoolean zeroAwake = new AtomicBoolean();
+            final AtomicBoolean done = new AtomicBoolean();
+            final AtomicInteger rescued = new AtomicInteger(-1);
+            q.testHook = point ->
+            {
+                if (point != JavaRunQueueSet.HOOK_WATCH_LOOKED)
+                {
+                    return;
+                }
+                if (Thread.currentThread() == zero[0])
+                {
+                    if (armed.compareAndSet(true, false))
+                    {
+                        zeroHeld.set(true); // 0 announced its sleep and looked (1 awake: it keeps watching)
+                        while (!oneLooked.get())
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+                else
+                {
+                    oneLooked.set(true);
+                }
+            };
+            zero[0] = new Thread(() ->
+            {
+                q.park(0, -1); // 1 is awake: 0 takes the watch, a timed sleep
+                armed.set(true);
+                q.park(0, -1); // still the watcher; held asleep by the hook until 1 has looked
+                zeroAwake.set(true);
+                while (!done.get())
+                {
+                    Thread.onSpinWait(); // awake, holding the slot, in a long call
+                }
+            });
+            final Thread one = new Thread(() ->
+            {
+                while (!done.get())
+                {
+                    final int v = q.next(1, true);
+                    if (v >= 0)
+                    {
+                        rescued.set(v);
+                        return;
+                    }
+                    q.park(1, -1); // first: 0 is asleep, so without a timeout
+                }
+            });
+            q.register(0, zero[0]);
+            q.register(1, one);
+            zero[0].start();
+            try
+            {
+                while (!zeroHeld.get())
+                {
+                    sleepMs(1);
+                }
+                one.start();
+                while (!zeroAwake.get())
+                {
+                    sleepMs(1);
+                }
+                q.pushRemote(0, 77, PRIO_NORMAL); // 0 awake and holding the slot: recruit
+                for (int i = 0; i < 5_000 && rescued.get() < 0; i++)
+                {
+                    sleepMs(1);
+                }
+                assertEquals(77, rescued.get(), "entry 77 waits with 0, which holds the watch slot but is stuck awake, " +
+                    "while 1 sleeps without a timeout: nobody watches");
+            }
+            finally
+            {
+                done.set(true);
+                armed.set(false);
+                oneLooked.set(true);
+                while (one.isAlive() || zero[0].isAlive())
+                {
+                    q.unpark(1);
+                    q.unpark(0);
+                    one.join(1);
+                    zero[0].join(1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The watch slot's awake holder gives it up between a sleeper's look and its CAS: 0 holds the
+     * slot and is awake; 1 parks, sees 0 awake, reads the slot (0's: it may take it over), and
+     * before its CAS 0 finds work and gives the slot up. 1 must look again and take the free slot,
+     * or it sleeps without a timeout while 0, busy, may get stuck. Spin's third interleaving (C
+     * twin: native/test/test_wake.c, part 6).
+     */
+    @Test
+    void aSlotGivenUpDuringAClaimIsTakenOnTheNextLook() throws Exception
+    {
+        try (JavaRunQueueSet q = new JavaRunQueueSet(2, 64, 64))
+        {
+            final AtomicBoolean armed = new AtomicBoolean();
+            final AtomicBoolean zeroAwake = new AtomicBoolean();
+            final AtomicBoolean done = new AtomicBoolean();
+            final AtomicInteger oneParks = new AtomicInteger();
+            final Thread zero = new Thread(() ->
+            {
+                q.park(0, -1); // 1 is awake: 0 takes the watch, one timed sleep
+                zeroAwake.set(true);
+                while (!done.get())
+                {
+                    Thread.onSpinWait(); // awake, holding the slot
+                }
+            });
+            q.testHook = point ->
+            {
+                if (point == JavaRunQueueSet.HOOK_WATCH_CLAIMING && Thread.currentThread() != zero && armed.compareAndSet(true, false))
+                {
+                    // 0's own steps (its thread is idle here): a lone local entry, and next() gives the slot up.
+                    q.pushLocal(0, 5, PRIO_NORMAL);
+                    assertEquals(5, q.next(0, false));
+                }
+            };
+            final Thread one = new Thread(() ->
+            {
+                q.park(1, -1); // 0 awake holding the slot: 1 claims it, and the hook makes 0 give it up first
+                oneParks.incrementAndGet();
+            });
+            q.register(0, zero);
+            q.register(1, one);
+            zero.start();
+            try
+            {
+                while (!zeroAwake.get())
+                {
+                    sleepMs(1);
+                }
+                armed.set(true);
+                one.start();
+                for (int i = 0; i < 5_000 && oneParks.get() < 1; i++)
+                {
+                    sleepMs(1);
+                }
+                assertFalse(armed.get(), "the race was not set up: 1 never tried to take the slot");
+                assertEquals(1, oneParks.get(), "0 gave the watch slot up between 1's look and its CAS, and 1 then " +
+                    "slept without a timeout: nobody watches the busy scheduler 0");
+            }
+            finally
+            {
+                done.set(true);
+                while (one.isAlive() || zero.isAlive())
+                {
+                    q.unpark(1);
+                    q.unpark(0);
+                    one.join(1);
+                    zero.join(1);
+                }
+            }
         }
     }
 
