@@ -57,7 +57,9 @@ class DistributionMultiJvmTest
         cmd.removeIf(String::isEmpty);
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         children.add(p);
-        final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Copy-on-write: tests stream over it while the reader thread appends (a synchronizedList's
+        // stream is not synchronized: a ConcurrentModificationException failed CI once).
+        final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
         final BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         final java.util.concurrent.CompletableFuture<String> ready = new java.util.concurrent.CompletableFuture<>();
         final Thread reader = new Thread(() ->
