@@ -603,11 +603,7 @@ public final class JavaRunQueueSet implements RunQueueSet
             {
                 return false;
             }
-            final java.util.function.IntConsumer hook = testHook;
-            if (hook != null)
-            {
-                hook.accept(HOOK_WATCH_CLAIMING);
-            }
+            hook(HOOK_WATCH_CLAIMING);
             if (watcher.compareAndSet(holder, s))
             {
                 scheds[s].watching = true;
@@ -652,6 +648,15 @@ public final class JavaRunQueueSet implements RunQueueSet
         return false;
     }
 
+    private void hook(final int point)
+    {
+        final java.util.function.IntConsumer h = testHook;
+        if (h != null)
+        {
+            h.accept(point);
+        }
+    }
+
     private boolean otherAwake(final int s, final int n)
     {
         for (int v = 0; v < n; v++)
@@ -685,11 +690,7 @@ public final class JavaRunQueueSet implements RunQueueSet
     {
         final Sched sc = scheds[s];
         final boolean awake = otherAwake(s, n);
-        final java.util.function.IntConsumer hook = testHook;
-        if (hook != null)
-        {
-            hook.accept(HOOK_WATCH_LOOKED);
-        }
+        hook(HOOK_WATCH_LOOKED);
         if (!awake)
         {
             if (!sc.watching)
