@@ -111,6 +111,9 @@ class ObserverTest
                 Proc.register("observer-test-sink");
                 Proc.receive(m -> false); // never takes anything: the mailbox only grows
             });
+            // The frame asserted on below must show the name: a sample taken after the sends but
+            // before the sink ran its register listed it unnamed (a clean-clone CI run failed so).
+            await(() -> sink.equals(node.whereis("observer-test-sink")), "the sink registered");
             for (int i = 0; i < 77; i++)
             {
                 node.send(sink, i);
