@@ -25,7 +25,9 @@ import java.util.Set;
  * costs one {@code node.info} per supervisor and per link, so a child restarted since the last frame
  * shows up at once under its supervisor, marked new. Supervisors below a known one are found by
  * the walk itself; a new top-level one within a full pass of the scan (one frame up to
- * {@value #SCAN_PER_FRAME} processes, twenty frames for 100,000).
+ * {@value #SCAN_PER_FRAME} processes, twenty frames for 100,000). A supervisor once found stays
+ * one while it lives and traps exits, drawn with no children when it has none for the moment (a
+ * restart under way), so that the restarted child is still marked new and counted.
  *
  * <p>Used by the sampler's thread only.
  */
@@ -118,7 +120,11 @@ final class SupervisionTree
                 continue;
             }
             final ProcessInfo info = infos.computeIfAbsent(c, node::info);
-            if (info == null || !info.trapExit() || info.links().isEmpty())
+            // A supervisor drawn last frame stays one while it lives and traps exits, even with no
+            // child for the moment (its only child died and the restart is under way): forgetting
+            // it would lose its children's "before" and its count, and the restart would go unseen.
+            final boolean known = childrenSeen.containsKey(c);
+            if (info == null || !info.trapExit() || (info.links().isEmpty() && !known))
             {
                 candidates.remove(c); // gone, or no longer a supervisor's shape
                 continue;
@@ -135,13 +141,13 @@ final class SupervisionTree
                 if (li != null && c.equals(li.parent()))
                 {
                     kids.add(li);
-                    if (li.trapExit() && li.links().size() > 1)
+                    if (li.trapExit() && (li.links().size() > 1 || childrenSeen.containsKey(l)))
                     {
-                        work.add(l); // may supervise children of its own
+                        work.add(l); // may supervise children of its own (or did last frame)
                     }
                 }
             }
-            if (!kids.isEmpty())
+            if (!kids.isEmpty() || known)
             {
                 candidates.add(c);
                 kids.sort(ORDER);

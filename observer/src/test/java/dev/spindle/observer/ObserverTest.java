@@ -1,5 +1,6 @@
 package dev.spindle.observer;
 
+import dev.spindle.Exit;
 import dev.spindle.Node;
 import dev.spindle.NodeConfig;
 import dev.spindle.Pid;
@@ -159,7 +160,8 @@ class ObserverTest
                 Proc.register("observer-test-detail");
                 Proc.receive();
             });
-            await(() -> node.whereis("observer-test-detail") != null, "registered");
+            // Registered is not yet waiting: between its register and its receive it is running.
+            await(() -> node.info(p) != null && "waiting".equals(node.info(p).status()), "registered and waiting");
             for (final String q : List.of("observer-test-detail", p.toString(), p.toString().substring(1, p.toString().length() - 1)))
             {
                 final HttpResponse<String> r = get(o.uri().resolve("api/process?q=" + java.net.URLEncoder.encode(q, StandardCharsets.UTF_8)));
@@ -277,8 +279,9 @@ class ObserverTest
         final Pid a1 = node.whereis("observer-test-a");
         try (Observer o = observe(true); EventStream events = new EventStream(o.uri()))
         {
-            Map<String, Object> f = events.awaitFrame(fr -> root(fr, sup) != null && children(root(fr, sup)).size() == 2, T,
-                "with the supervisor and its two children");
+            Map<String, Object> f = events.awaitFrame(fr -> root(fr, sup) != null && children(root(fr, sup)).size() == 2
+                && children(root(fr, sup)).stream().anyMatch(c -> Objects.equals(c.get("sup"), true) && children(c).size() == 1), T,
+                "with the supervisor, its two children and the inner one's child");
             Map<String, Object> r = root(f, sup);
             assertEquals("observer-test-sup", r.get("name"));
             assertEquals(true, r.get("sup"));
@@ -295,6 +298,45 @@ class ObserverTest
             assertEquals(1.0, r.get("restarts"));
             assertEquals(Set.of(), children(r).stream().map(c -> c.get("pid")).filter(a1.toString()::equals).collect(Collectors.toSet()),
                 "the old child is gone");
+        }
+    }
+
+    @Test
+    void aSupervisorSeenBetweenAChildsDeathAndItsRestartKeepsItsCount() throws Exception
+    {
+        // A supervisor's shape by hand (traps exits, links the child it spawns), restarting only when
+        // told: so that frames are sampled while it has no child at all, which a real supervisor's
+        // restart makes a short window. The tree used to forget it then, and the restarted child
+        // was neither marked new nor counted.
+        final Pid sup = node.spawn(() ->
+        {
+            Proc.trapExit(true);
+            Proc.spawnLink(Proc::receive);
+            for (;;)
+            {
+                Proc.receive(m -> m instanceof Exit);
+                Proc.receive(m -> m.equals("restart"));
+                Proc.spawnLink(Proc::receive);
+            }
+        });
+        try (Observer o = observe(true); EventStream events = new EventStream(o.uri()))
+        {
+            Map<String, Object> f = events.awaitFrame(fr -> root(fr, sup) != null && children(root(fr, sup)).size() == 1, T,
+                "with the supervisor and its child");
+            final Pid child = node.info(sup).links().stream().findFirst().orElseThrow();
+            final String first = child.toString();
+            assertEquals(first, children(root(f, sup)).get(0).get("pid"));
+            node.exit(child, dev.spindle.Reason.KILL);
+            events.awaitFrame(fr -> root(fr, sup) == null || children(root(fr, sup)).isEmpty(), T, "with the child gone");
+            f = events.awaitFrame(fr -> root(fr, sup) == null || children(root(fr, sup)).isEmpty(), T, "a second frame without it");
+            assertNotNull(root(f, sup), "still drawn as a supervisor, with no child for the moment");
+            assertEquals(true, root(f, sup).get("sup"));
+            node.send(sup, "restart");
+            f = events.awaitFrame(fr -> root(fr, sup) != null && children(root(fr, sup)).size() == 1
+                && !children(root(fr, sup)).get(0).get("pid").equals(first), T, "with the child restarted");
+            final Map<String, Object> r = root(f, sup);
+            assertNotNull(children(r).get(0).get("newMs"), "the restarted child is marked new");
+            assertEquals(1.0, r.get("restarts"));
         }
     }
 
@@ -335,7 +377,8 @@ class ObserverTest
             final UncheckedIOException busy = assertThrows(UncheckedIOException.class, () -> Observer.start(node, first.port()));
             assertTrue(busy.getMessage().contains(":" + first.port()), busy.getMessage());
         }
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("spindle-observer-" + node.id() + "-")),
+        // Awaited: a pool's worker reports termination just before its thread has exited.
+        await(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("spindle-observer-" + node.id() + "-")),
             "a failed start leaves no thread behind");
     }
 
