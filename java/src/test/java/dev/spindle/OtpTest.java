@@ -3,7 +3,6 @@ package dev.spindle;
 import dev.spindle.testing.InProcess;
 import dev.spindle.testing.Nodes;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -138,67 +137,6 @@ class OtpTest
                 Thread.sleep(5);
             }
             assertEquals(0, node.pendingTimers(), "timers to a dead process were not freed");
-        }
-    }
-
-    @Test
-    void callIgnoresAHugeMailboxThanksToTheReceiveMarker() throws Exception
-    {
-        // receive_SUITE call_with_huge_message_queue: 500,000 unrelated messages in the caller's
-        // mailbox; a call must cost under 10x one with an empty mailbox.
-        try (Node node = Nodes.start(RunQueues.NATIVE, 1); Inbox inbox = node.inbox())
-        {
-            final Pid server = node.spawn(() ->
-            {
-                for (;;)
-                {
-                    final Call c = (Call)Proc.receive();
-                    Proc.reply(c, c.request());
-                }
-            });
-            node.spawn(() ->
-            {
-                final int calls = 2_000;
-                for (int i = 0; i < calls; i++)
-                {
-                    Proc.call(server, i, T); // warm-up
-                }
-                double best = Double.MAX_VALUE;
-                double bestHuge = Double.MAX_VALUE;
-                for (int round = 0; round < 3; round++)
-                {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++)
-                    {
-                        Proc.call(server, i, T);
-                    }
-                    best = Math.min(best, (System.nanoTime() - t0) / (double)calls);
-                }
-                final Pid me = Proc.self();
-                for (int i = 0; i < 500_000; i++)
-                {
-                    Proc.send(me, "junk");
-                }
-                Proc.call(server, -1, T); // the first call after the flood moves it behind the marker once
-                for (int round = 0; round < 3; round++)
-                {
-                    final long t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++)
-                    {
-                        Proc.call(server, i, T);
-                    }
-                    bestHuge = Math.min(bestHuge, (System.nanoTime() - t0) / (double)calls);
-                }
-                int junk = 0;
-                while (Proc.receive(Duration.ZERO) != null)
-                {
-                    junk++;
-                }
-                Proc.send(inbox.pid(), new double[] {best, bestHuge, junk});
-            });
-            final double[] r = (double[])inbox.receive(Duration.ofSeconds(60));
-            assertEquals(500_000, (int)r[2], "the unrelated messages stay, in the mailbox");
-            assertTrue(r[1] < 10 * r[0], "call with 500k queued: " + r[1] + " ns vs " + r[0] + " ns empty");
         }
     }
 

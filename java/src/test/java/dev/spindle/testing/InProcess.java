@@ -102,4 +102,18 @@ public final class InProcess
             Thread.sleep(1);
         }
     }
+
+    /**
+     * On a thread: waits until {@code pid} waits in a receive, failing after {@link #T}. A fixed
+     * sleep is no substitute: on a loaded machine the process may not have run yet (it reads
+     * "runnable") or still be running.
+     */
+    public static void awaitWaiting(final Node node, final Pid pid) throws InterruptedException
+    {
+        await(() ->
+        {
+            final ProcessInfo info = node.info(pid);
+            return info != null && "waiting".equals(info.status());
+        }, pid + " waiting in a receive");
+    }
 }

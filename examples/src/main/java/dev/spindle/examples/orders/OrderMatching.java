@@ -167,12 +167,14 @@ public final class OrderMatching
     private void expiry() throws InterruptedException
     {
         final String acme = OrderBook.name("ACME");
-        final Accepted bid = submit(acme, Side.BUY, 90, 10, Duration.ofMillis(100));
-        final Accepted ask = submit(acme, Side.SELL, 110, 10, Duration.ofMillis(100));
+        // One second to live: long enough that a GC or JIT pause between these round trips does not
+        // expire the ask before the hit fills it, short enough to watch the bid go.
+        final Accepted bid = submit(acme, Side.BUY, 90, 10, Duration.ofSeconds(1));
+        final Accepted ask = submit(acme, Side.SELL, 110, 10, Duration.ofSeconds(1));
         final Accepted hit = submit(acme, Side.BUY, 110, 10, null); // fills the ask: its timer is cancelled
         View v = (View) node.call(acme, new Snapshot(), TIMEOUT);
         check(bid.resting() == 10 && ask.resting() == 10 && hit.filled() == 10 && v.bestBid() == 90 && v.expired() == 0,
-            "a 100 ms bid rests, a 100 ms ask is filled before it expires: " + v);
+            "a 1 s bid rests, a 1 s ask is filled before it expires: " + v);
         final long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (v.expired() == 0 && System.nanoTime() < deadline)
         {
@@ -180,7 +182,7 @@ public final class OrderMatching
             v = (View) node.call(acme, new Snapshot(), TIMEOUT);
         }
         check(v.expired() == 1 && v.bestBid() == -1 && v.resting() == 0, "the bid expired by its timer, nothing else: " + v);
-        System.out.println("expiry: a 100 ms order left the book by its timer (expired=" + v.expired() + ")");
+        System.out.println("expiry: a 1 s order left the book by its timer (expired=" + v.expired() + ")");
     }
 
     /** A request that makes one book throw: the caller gets the exception as the exit reason. */

@@ -142,9 +142,10 @@ class DistributionTest
     {
         final Node[] n = pair();
         final Pid dead = n[1].spawn(() -> { });
+        // Gone from its node's table first: a call that reached it still exiting would read its exit reason.
+        InProcess.await(() -> n[1].info(dead) == null, "the server gone");
         final Object r = inProcess(n[0], () ->
         {
-            Proc.receive(Duration.ofMillis(50));
             try
             {
                 return Proc.call(dead, "x", T);

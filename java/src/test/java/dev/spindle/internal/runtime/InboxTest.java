@@ -1,6 +1,7 @@
 package dev.spindle.internal.runtime;
 
 import dev.spindle.*;
+import dev.spindle.testing.InProcess;
 import dev.spindle.testing.Nodes;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,19 +104,23 @@ class InboxTest
         assertThrows(IllegalStateException.class, closed::receive);
         assertThrows(IllegalStateException.class, () -> closed.receive(Duration.ZERO));
         final Inbox open = node.inbox();
-        final CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(() ->
+        final CompletableFuture<Throwable> waiting = new CompletableFuture<>();
+        final Thread receiver = new Thread(() ->
         {
             try
             {
                 open.receive();
-                return null;
+                waiting.complete(null);
             }
             catch (final Throwable t)
             {
-                return t;
+                waiting.complete(t);
             }
-        });
-        Thread.sleep(50);
+        }, "inbox-test-first-receiver");
+        receiver.start();
+        // Blocked in its receive before the second one tries (a fixed sleep raced on a loaded machine).
+        InProcess.await(() -> receiver.getState() == Thread.State.WAITING || receiver.getState() == Thread.State.TIMED_WAITING,
+            "the first receiver blocked");
         assertThrows(IllegalStateException.class, () -> open.receive(Duration.ofMillis(10)), "a second receiver");
         node.close();
         assertTrue(waiting.get(10, TimeUnit.SECONDS) instanceof NodeClosedException);

@@ -26,6 +26,7 @@ class ObservabilityTest
             {
                 Proc.register("hoarder");
                 Proc.spawn(() -> Proc.receive(m -> false)); // a child
+                Proc.send(inbox.pid(), "hoarder ready");
                 Proc.receive(m -> m.equals("go"));
                 Proc.send(inbox.pid(), "bye");
             });
@@ -40,9 +41,13 @@ class ObservabilityTest
                     Proc.send(Proc.self(), i);
                     Proc.receive();
                 }
+                Proc.send(inbox.pid(), "busy done");
                 Proc.receive(m -> false);
             });
-            Thread.sleep(300);
+            // Both must have run before their facts are read (a fixed sleep was a race on a loaded
+            // machine: no name, no child yet).
+            assertEquals("hoarder ready", inbox.receive(m -> m.equals("hoarder ready"), T));
+            assertEquals("busy done", inbox.receive(m -> m.equals("busy done"), T));
             final ProcessInfo h = node.info(hoarder);
             assertEquals(500, h.mailboxLength());
             assertTrue(h.mailboxHighWater() >= 500);
@@ -80,13 +85,14 @@ class ObservabilityTest
                     Thread.onSpinWait();
                 }
             });
-            Thread.sleep(200);
+            // Polled, not slept on: on a loaded machine a process may not have reached the frame yet.
             for (final Pid p : List.of(waiting, vt))
             {
-                final List<StackTraceElement> stack = node.stack(p);
-                assertTrue(stack.stream().anyMatch(f -> f.getMethodName().equals("waitHere")), p + ": " + stack);
+                dev.spindle.testing.InProcess.await(() -> node.stack(p).stream().anyMatch(f -> f.getMethodName().equals("waitHere")),
+                    p + " in waitHere: " + node.stack(p));
             }
-            assertTrue(node.stack(running).stream().anyMatch(f -> f.getClassName().contains("ObservabilityTest")), "running: " + node.stack(running));
+            dev.spindle.testing.InProcess.await(() -> node.stack(running).stream().anyMatch(f -> f.getClassName().contains("ObservabilityTest")),
+                "running: " + node.stack(running));
             spin.set(false);
             // Reading stacks while messages arrive loses no wake-up.
             final Pid echo = node.spawn(() ->
@@ -177,7 +183,8 @@ class ObservabilityTest
             assertTrue(longSchedule && longQueue && stalled, "schedule " + longSchedule + " queue " + longQueue + " stall " + stalled);
             // The receiver's exit clears it.
             node.exit(monitor, Reason.KILL);
-            Thread.sleep(50);
+            // Gone from the table, not only signalled: a report sent before that reaches it alive.
+            dev.spindle.testing.InProcess.await(() -> node.info(monitor) == null, "the monitor gone");
             final Pid sink2 = node.spawn(() -> Proc.receive(m -> false));
             for (int i = 0; i < 120; i++)
             {

@@ -100,11 +100,11 @@ class SchedulerControlTest
             node.send(bound, inbox.pid());
             assertEquals(1, inbox.receive(Duration.ofSeconds(10)));
             node.schedulersOnline(1);
-            Thread.sleep(50); // let it finish its reply and wait again: a running process moves when it next waits or yields
+            InProcess.awaitWaiting(node, bound); // it finished its reply and waits again: a running process moves when it next waits or yields
             node.send(bound, inbox.pid());
             assertEquals(0, inbox.receive(Duration.ofSeconds(10)), "bound to an offline scheduler: runs on an online one");
             node.schedulersOnline(2);
-            Thread.sleep(50); // let it finish its reply and wait again: a running process moves when it next waits or yields
+            InProcess.awaitWaiting(node, bound); // it finished its reply and waits again: a running process moves when it next waits or yields
             node.send(bound, inbox.pid());
             assertEquals(1, inbox.receive(Duration.ofSeconds(10)), "back home once its scheduler is online");
         }

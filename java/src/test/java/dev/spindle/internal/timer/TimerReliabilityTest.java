@@ -1,6 +1,7 @@
 package dev.spindle.internal.timer;
 
 import dev.spindle.*;
+import dev.spindle.testing.InProcess;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -270,6 +271,7 @@ class TimerReliabilityTest
         try (Node node = node(IdleMode.PARK, 1); Inbox inbox = node.inbox())
         {
             final Pid waiter = node.spawn(() -> Proc.receive(Duration.ofNanos(Long.MAX_VALUE)));
+            InProcess.awaitWaiting(node, waiter); // it ran and waits; a moment later it still does
             Thread.sleep(100);
             assertEquals("waiting", node.info(waiter).status());
             final double[] util = node.utilization(Duration.ofMillis(300));
@@ -283,6 +285,7 @@ class TimerReliabilityTest
             });
             assertEquals(true, r);
             final Pid selective = node.spawn(() -> Proc.receive(m -> false, Duration.ofSeconds(Long.MAX_VALUE / 2)));
+            InProcess.awaitWaiting(node, selective);
             Thread.sleep(200);
             assertEquals("waiting", node.info(selective).status(), "a huge selective timeout must wait, not return");
         }
