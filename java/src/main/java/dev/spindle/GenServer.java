@@ -117,10 +117,21 @@ public interface GenServer<S>
     {
         return () ->
         {
-            final S state;
             try
             {
                 Proc.register(name);
+            }
+            catch (final IllegalArgumentException refused)
+            {
+                // The name is taken or invalid: report it and end normally, so that a starter linked
+                // to this process gets the error from startLink and is not taken down by the link
+                // (OTP's gen_server does the same for already_started).
+                Proc.send(starter, new Object[] {tag, refused});
+                return;
+            }
+            final S state;
+            try
+            {
                 state = server.init();
             }
             catch (final Exception | Error e)
@@ -240,12 +251,15 @@ public interface GenServer<S>
     }
 
     /**
-     * In a process: as {@link #start(String, GenServer)}, linked to the caller.
+     * In a process: as {@link #start(String, GenServer)}, linked to the caller. A name that is taken
+     * or invalid is an {@link IllegalArgumentException} here, not an exit signal: the refused server
+     * ends normally, so the link does not take the caller down (as OTP's {@code already_started}).
      *
      * @param name   the name.
      * @param server the callbacks.
      * @param <S>    state type.
      * @return its pid.
+     * @throws IllegalArgumentException when the name is taken (the message names the holder) or invalid.
      */
     static <S> Pid startLink(final String name, final GenServer<S> server)
     {

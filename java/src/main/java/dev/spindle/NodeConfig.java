@@ -500,10 +500,12 @@ public final class NodeConfig
          */
         public Builder messageClasses(final Class<?>... classes)
         {
-            for (final Class<?> c : classes)
+            java.util.Objects.requireNonNull(classes, "classes");
+            for (int i = 0; i < classes.length; i++)
             {
-                messageClasses.add(java.util.Objects.requireNonNull(c, "message class"));
+                java.util.Objects.requireNonNull(classes[i], "classes[" + i + "]"); // all checked before any is added
             }
+            messageClasses.addAll(List.of(classes));
             return this;
         }
 

@@ -123,6 +123,11 @@ public final class Supervisor
         {
             throw new IllegalArgumentException("maxRestarts must be >= 0, was " + maxRestarts);
         }
+        Objects.requireNonNull(children, "children");
+        for (int i = 0; i < children.length; i++)
+        {
+            Objects.requireNonNull(children[i], "children[" + i + "]");
+        }
         final List<ChildSpec> specs = List.of(children.clone());
         for (int i = 0; i < specs.size(); i++)
         {

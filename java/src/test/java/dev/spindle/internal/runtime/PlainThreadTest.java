@@ -229,9 +229,25 @@ class PlainThreadTest
             node.spawn(() ->
             {
                 final Pid b = GenServer.startLink("svc2", counter());
-                Proc.send(inbox.pid(), b.equals(Proc.whereis("svc2")) && (Integer)GenServer.call("svc2", "inc", T) == 1);
+                boolean ok = b.equals(Proc.whereis("svc2")) && (Integer)GenServer.call("svc2", "inc", T) == 1;
+                // A refused name is an error for the starter, not an exit signal through the link:
+                // the refused server ends normally (it used to exit with the error and take the starter down).
+                for (final String name : List.of("svc2", ""))
+                {
+                    try
+                    {
+                        GenServer.startLink(name, counter());
+                        ok = false;
+                    }
+                    catch (final IllegalArgumentException e)
+                    {
+                        ok &= e.getMessage().contains(name.isEmpty() ? "non-empty" : b.toString());
+                    }
+                }
+                Proc.receive(m -> false, Duration.ofMillis(200)); // an exit signal on its way would end this process here
+                Proc.send(inbox.pid(), ok);
             });
-            assertEquals(true, inbox.receive(T));
+            assertEquals(true, inbox.receive(T), "the starter survives refused names, with clear errors");
         }
     }
 
