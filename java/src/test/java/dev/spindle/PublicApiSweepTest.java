@@ -117,6 +117,60 @@ class PublicApiSweepTest
         assertTrue(calls > 300, "the sweep made " + calls + " calls");
     }
 
+    /**
+     * The same methods with valid arguments, from four threads at random, while the node closes
+     * under them: every call returns or fails clearly (mostly {@link NodeClosedException}), none
+     * hangs, and the JVM survives (native run queues are freed at close).
+     */
+    @Test
+    void callsRacingCloseFailClearlyAndNeverCrash() throws Exception
+    {
+        final List<Method> nodeMethods = methods(Node.class, false, Set.of("close"));
+        final List<Method> inboxMethods = methods(Inbox.class, false, Set.of("close", "receive()"));
+        final List<String> raceFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int round = 0; round < 20; round++)
+        {
+            final Node node = Nodes.start(round % 2 == 0 ? RunQueues.NATIVE : RunQueues.JAVA, 2);
+            final Inbox inbox = node.inbox();
+            final Pid sink = node.spawn(() -> Proc.receive(m -> false));
+            final Values v = new Values(node, sink, node.monitor(sink, d -> { }), "api-sweep-nowhere");
+            final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            final List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++)
+            {
+                final java.util.Random random = new java.util.Random(round * 31L + t);
+                threads.add(Thread.ofPlatform().name("api-race-" + t).start(() ->
+                {
+                    // Keep calling until a while after close: the calls that matter race it.
+                    for (int i = 0; i < 10_000 && !(closed.get() && i % 64 == 63 && random.nextInt(4) == 0); i++)
+                    {
+                        final boolean onInbox = random.nextInt(4) == 0;
+                        final Method m = (onInbox ? inboxMethods : nodeMethods).get(random.nextInt((onInbox ? inboxMethods : nodeMethods).size()));
+                        final Object[] args = Arrays.stream(m.getParameterTypes()).map(v::valid).toArray();
+                        final Throwable e = invoke(m, onInbox ? inbox : node, args);
+                        if (e != null && !clear(e))
+                        {
+                            raceFailures.add(m.getName() + Arrays.deepToString(args) + " threw " + e);
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(5 + round);
+            node.close();
+            closed.set(true);
+            for (final Thread t : threads)
+            {
+                t.join(TimeUnit.SECONDS.toMillis(HANG_SECONDS));
+                if (t.isAlive())
+                {
+                    raceFailures.add(t.getName() + " still in a call " + HANG_SECONDS + " s after close: " + Arrays.toString(t.getStackTrace()));
+                    t.interrupt();
+                }
+            }
+        }
+        assertEquals(List.of(), raceFailures.stream().distinct().limit(20).toList(), raceFailures.size() + " racing calls answered unclearly");
+    }
+
     private static NodeConfig distributed(final String name)
     {
         return NodeConfig.builder().schedulers(1).pinned(false).name(name).cookie("api-sweep")
