@@ -121,6 +121,27 @@ class ArchitectureTest
     }
 
     /** Value types name nothing internal; internals never name the facades; adapters name the public API only and nothing names them. */
+    /** Each package states its protocol and who owns what in a package-info.java (docs/architecture.md). */
+    @Test
+    void everyPackageHasAPackageInfo() throws IOException
+    {
+        final List<String> missing = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(Path.of("src/main/java/dev/spindle")))
+        {
+            for (final Path d : dirs.filter(Files::isDirectory).toList())
+            {
+                try (Stream<Path> files = Files.list(d))
+                {
+                    if (files.anyMatch(f -> f.toString().endsWith(".java")) && !Files.exists(d.resolve("package-info.java")))
+                    {
+                        missing.add(d.toString());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "packages without a package-info.java");
+    }
+
     @Test
     void valueTypesDependOnNothingInternalAndInternalsNeverOnTheFacades() throws IOException
     {
