@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * up, then down: each call must return or throw a clear error (an argument, state or Spindle
  * exception with a message that names the problem; no JDK "Cannot invoke ... because ... is
  * null", no cast or index error, no Error), and none may hang. {@link Proc} and {@link GenServer}
- * are swept from a plain thread and inside a process (one fresh process per call; there an exit
+ * are swept from a plain thread and inside a process (one fresh process per call, of both kinds
+ * for Proc: a raw continuation and a virtual thread; there an exit
  * is the documented answer of exit and of a link to a dead process). Methods added later are
  * swept too.
  */
@@ -45,6 +46,8 @@ class PublicApiSweepTest
     private int calls;
     /** When set, calls are made inside a fresh process of this node, one per call. */
     private Node inProcess;
+    /** How those processes are spawned: raw continuations, or virtual threads (the other process kind). */
+    private SpawnOptions inProcessOptions = SpawnOptions.defaults();
     private ExecutorService caller = newCaller();
 
     @Test
@@ -63,6 +66,9 @@ class PublicApiSweepTest
             sweep("Proc from a thread", null, methods(Proc.class, true, Set.of()), v, true);
             inProcess = node;
             sweep("Proc in a process", null, methods(Proc.class, true, Set.of()), v, false);
+            inProcessOptions = SpawnOptions.defaults().virtualThread(true);
+            sweep("Proc in a virtual-thread process", null, methods(Proc.class, true, Set.of()), v, false);
+            inProcessOptions = SpawnOptions.defaults();
             inProcess = null;
             sweep("Supervisor", null, methods(Supervisor.class, true, Set.of()), v, false);
             sweep("GenServer", null, methods(GenServer.class, true, Set.of()), v, false);
@@ -118,8 +124,8 @@ class PublicApiSweepTest
     }
 
     /**
-     * The same methods with valid arguments, from four threads at random, while the node closes
-     * under them: every call returns or fails clearly (mostly {@link NodeClosedException}), none
+     * The same methods with valid arguments, from four threads and four processes at random, while
+     * the node closes under them: every call returns or fails clearly (mostly {@link NodeClosedException}), none
      * hangs, and the JVM survives (native run queues are freed at close).
      */
     @Test
@@ -154,6 +160,30 @@ class PublicApiSweepTest
                         }
                     }
                 }));
+            }
+            // And processes (of both kinds) calling Proc's methods until the close ends them. The
+            // exit that close sends unwinds them as an Error: only the rest is judged.
+            final List<Method> procMethods = methods(Proc.class, true, Set.of("exit", "receive()"));
+            for (int p = 0; p < 4; p++)
+            {
+                final java.util.Random random = new java.util.Random(round * 37L + p);
+                node.spawn(() ->
+                {
+                    for (;;)
+                    {
+                        final Method m = procMethods.get(random.nextInt(procMethods.size()));
+                        final Object[] args = Arrays.stream(m.getParameterTypes()).map(v::valid).toArray();
+                        final Throwable e = invoke(m, null, args);
+                        if (e instanceof Error err)
+                        {
+                            throw err;
+                        }
+                        if (e != null && !clear(e))
+                        {
+                            raceFailures.add("in a process: " + m.getName() + Arrays.deepToString(args) + " threw " + e);
+                        }
+                    }
+                }, SpawnOptions.defaults().virtualThread(p % 2 == 1));
             }
             Thread.sleep(5 + round);
             node.close();
@@ -249,7 +279,7 @@ class PublicApiSweepTest
                 {
                     throw e; // an exit unwinds the process: let it
                 }
-            });
+            }, inProcessOptions);
             f = done;
         }
         final Throwable t;
