@@ -156,6 +156,13 @@ final class Round
         accountants.put("chains", node.spawn(Chains.coordinator(ctx)));
         accountants.put("monkey", node.spawn(Monkey.monkey(ctx, CONSUMERS, SERVERS, GROUP), Monkey.options()));
         waiting.addAll(accountants.keySet());
+        // How each one ended, for a hang report: an accountant that never reports done has died
+        // (its reason says how) or is stuck (no Down).
+        final Map<String, Object> ended = new java.util.concurrent.ConcurrentHashMap<>();
+        for (final Map.Entry<String, Pid> e : accountants.entrySet())
+        {
+            node.monitor(e.getValue(), d -> ended.put(e.getKey(), d.reason()));
+        }
         final List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < INBOX_THREADS; i++)
         {
@@ -185,6 +192,11 @@ final class Round
                 final Pid pid = accountants.get(w);
                 sb.append("\n      ").append(w).append(": ").append(pid == null ? "a thread" : pid + " " + node.info(pid))
                     .append("; waiting in: ").append(describe(ctx.watch(w), System.nanoTime()));
+                final Object reason = ended.get(w);
+                if (reason != null)
+                {
+                    sb.append("; it exited: ").append(reason instanceof Throwable t ? t + " at " + java.util.Arrays.toString(t.getStackTrace()) : reason);
+                }
             }
             sb.append("\n      schedulers online ").append(node.schedulersOnline()).append(" of ").append(n).append(", pending timers ")
                 .append(node.pendingTimers());

@@ -40,7 +40,7 @@ public abstract class Timer
     @SuppressWarnings("unused")
     private long state;
     long deadline;          // guarded by heap's lock
-    volatile TimerHeap heap; // written under the heap's lock; read by cancel() to find the lock
+    volatile TimerHeap heap; // written under the heap's lock, after heapIndex; read by cancel() to find the lock
     int heapIndex = -1;     // guarded by heap's lock
 
     /** Runs once when the deadline has passed and nobody cancelled it first. No lock is held. */

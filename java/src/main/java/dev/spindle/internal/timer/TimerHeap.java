@@ -24,6 +24,8 @@ public final class TimerHeap
     public static final long NONE = Long.MAX_VALUE;
 
     private static final int MIN_CAPACITY = 16;
+    /** Test hook points ({@code -Dspindle.testHooks=true}); folded away otherwise. */
+    private static final boolean TEST_HOOKS = Boolean.getBoolean("spindle.testHooks");
     private static final VarHandle LOCK;
     private static final VarHandle NEXT_DEADLINE;
     private static final VarHandle SIZE;
@@ -66,6 +68,8 @@ public final class TimerHeap
     @SuppressWarnings("unused")
     private int size; // written under the lock, read opaque for statistics
     private Timer[] heap = new Timer[MIN_CAPACITY];
+    /** Tests only: runs in {@link #removeAt} between the removed timer's two field writes, under the lock. */
+    Runnable removingHook;
 
     /** @return the earliest deadline (System.nanoTime()), or {@link #NONE} (volatile read). */
     public long nextDeadline()
@@ -230,8 +234,16 @@ public final class TimerHeap
     {
         final Timer t = heap[i];
         final int last = size - 1;
-        t.heap = null;
+        // The index first, then the heap (a volatile store that publishes it). A canceller that
+        // reads no heap skips this lock and may arm the timer in another heap at once: every
+        // write of ours to the timer must already be behind that read, or a late "index -1"
+        // lands on its new arming (the next cancel then threw ArrayIndexOutOfBoundsException).
         t.heapIndex = -1;
+        if (TEST_HOOKS && removingHook != null)
+        {
+            removingHook.run();
+        }
+        t.heap = null;
         if (i != last)
         {
             final Timer moved = heap[last];

@@ -51,6 +51,67 @@ class TimerHeapTest
         assertEquals(TimerHeap.NONE, heap.nextDeadline());
     }
 
+    /**
+     * A timer popped by another thread (an idle scheduler or the monitor expiring this heap) while
+     * its owner cancels it and arms it again in another heap (the process moved): the owner must
+     * find it consistent in the new heap. The popping thread is held inside its removal (a test
+     * hook) while the owner does all that. Before the fix the popper cleared the timer's heap first
+     * and its index after, so the owner, seeing no heap, skipped the old heap's lock, armed the
+     * timer in the new heap, and then the popper's late "index -1" landed on it: the next cancel
+     * threw ArrayIndexOutOfBoundsException (a soak run lost a process to it).
+     */
+    @Test
+    void aTimerPoppedWhileItsOwnerCancelsAndRearmsItElsewhereStaysConsistent() throws Exception
+    {
+        final TimerHeap old = new TimerHeap();
+        final TimerHeap next = new TimerHeap();
+        final Counting t = new Counting();
+        old.add(t, 10);
+        final java.util.concurrent.atomic.AtomicReference<Throwable> ownerFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        old.removingHook = () ->
+        {
+            old.removingHook = null;
+            // The owner, while the popper is between its two writes (and holds the old heap's lock):
+            // cancel, then arm again in the new heap. With the fix it waits for that lock; give it
+            // a moment, then let the popper go on.
+            final Thread owner = new Thread(() ->
+            {
+                try
+                {
+                    t.cancel();
+                    next.add(t, 20);
+                }
+                catch (final Throwable e)
+                {
+                    ownerFailed.set(e);
+                }
+            }, "timer-owner");
+            owner.start();
+            try
+            {
+                owner.join(200);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+        old.expire(100, new TimerHeap.Expired(8)); // pops it: the hook runs inside its removal
+        old.removingHook = null;
+        for (final Thread th : Thread.getAllStackTraces().keySet())
+        {
+            if (th.getName().equals("timer-owner"))
+            {
+                th.join(5_000);
+            }
+        }
+        assertNull(ownerFailed.get());
+        assertEquals(1, next.size(), "armed in the new heap");
+        assertTrue(t.cancel(), "and cancellable there (it threw ArrayIndexOutOfBoundsException)");
+        assertEquals(0, next.size());
+        assertEquals(TimerHeap.NONE, next.nextDeadline());
+    }
+
     @Test
     void cancelTakesATimerOutAtOnceAndAnswersExactly()
     {
