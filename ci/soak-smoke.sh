@@ -28,7 +28,12 @@ secs=$(( $(date +%s) - start ))
 if [ "$rc" != 0 ]; then
   echo "soak smoke FAILED (exit $rc) after ${secs}s; repeat with:"
   echo "  SPINDLE_JAVA_OPTS='$SPINDLE_JAVA_OPTS' ./spindle soak --minutes $minutes --seed $seed --round-seconds 4 --warmup 1 ${flags[*]}"
-  tail -n 40 "$out/stderr.txt"
+  # The supervisors' reports of the soak's deliberate crashes drown everything else in stderr:
+  # show what is left (a process's uncaught exception, a runtime error) first, then the tail.
+  echo "stderr without the supervisors' crash reports:"
+  grep -v '^SEVERE dev.spindle.supervisor: ' "$out/stderr.txt" | head -n 60
+  echo "stderr, the last 20 lines:"
+  tail -n 20 "$out/stderr.txt"
   exit 1
 fi
 grep -q '^SOAK PASSED' "$out/stdout.txt" || { echo "soak smoke: no SOAK PASSED line"; exit 1; }
