@@ -18,6 +18,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class DirtyPool
 {
+    /** Test hook points ({@code -Dspindle.testHooks=true}); folded away otherwise. */
+    private static final boolean TEST_HOOKS = Boolean.getBoolean("spindle.testHooks");
+    /** Tests only: runs on the dirty thread between its two announcements of a finished task. */
+    static volatile Runnable finishingHook;
+    /** Tests only: runs in the calling process right after it submitted its task, before it looks. */
+    static volatile Runnable submittedHook;
+
+    /** Tests only (see {@link #submittedHook}). */
+    static void submitted()
+    {
+        if (TEST_HOOKS && submittedHook != null)
+        {
+            submittedHook.run();
+        }
+    }
+
     private final ThreadPoolExecutor executor;
     private final Schedulers group;
 
@@ -62,9 +78,16 @@ final class DirtyPool
             {
                 failure = t;
             }
-            done = true;                     // volatile: publishes result/failure
-            process.setWakeFlagVolatile();  // then tryWake reads the state: Dekker with the scheduler
-            if (process.tryWake())
+            // The wake flag before "done": a process that sees done returns and clears the flag,
+            // so the flag must already be set then. Set after, it outlived the call and every
+            // later wait of the process found it and was requeued at once (a spin until a message).
+            process.setWakeFlagVolatile();
+            if (TEST_HOOKS && finishingHook != null)
+            {
+                finishingHook.run();
+            }
+            done = true;                    // volatile: publishes result/failure
+            if (process.tryWake())          // then the state: Dekker with the waiting scheduler
             {
                 group.wakeFromOutside(process); // through the gate: a no-op once the node is closed
             }

@@ -607,7 +607,9 @@ public final class Schedulers implements MessageTimer.Delivery
      */
     void wakeFromOutside(final Process p)
     {
-        enqueue(p, callerScheduler(), Placement.Cause.OUTSIDE);
+        // As any waker: a virtual-thread process is unparked and a pinned one woken on its
+        // carrier; queueing either (as this did) left a virtual one parked for good.
+        wake(p, callerScheduler(), Placement.Cause.OUTSIDE);
     }
 
     /** @return false only when the node is closed and the caller was an outside thread. */
@@ -710,13 +712,12 @@ public final class Schedulers implements MessageTimer.Delivery
         checkOpen("run dirty work");
         final Process p = pc.process;
         final DirtyPool.Task<T> task = dirtyPool.submit(p, work);
+        DirtyPool.submitted();
+        // The flag is cleared only once the task is seen done (the dirty thread sets it before
+        // "done"): cleared in the loop, a flag set between the clear and the look at "done" was
+        // lost, and the wait that followed slept through the task's end.
         while (!task.done)
         {
-            p.clearWakeFlagVolatile();
-            if (task.done)
-            {
-                break;
-            }
             Scheduler.await(pc, false, 0);
             if (p.signalsPendingVolatile())
             {
