@@ -297,7 +297,7 @@ public final class Schedulers implements MessageTimer.Delivery
         {
             Signals.linkAtSpawn(linkWith, p);
         }
-        start(p, from);
+        start(p, stillOn(from));
         return p.pid;
     }
 
@@ -314,8 +314,18 @@ public final class Schedulers implements MessageTimer.Delivery
     {
         final Process p = create(body, options, from, parent.pid);
         final Ref ref = signals.monitorAtSpawn(parent, p);
-        start(p, from);
+        start(p, stillOn(from));
         return new MonitoredPid(p.pid, ref);
+    }
+
+    /**
+     * The calling scheduler again, after a call that takes monitors: a virtual-thread caller may
+     * have unmounted on a contended one and be on another carrier now, and a scheduler's local
+     * ring is pushed by its owner only. A raw process never unmounts there.
+     */
+    private Scheduler stillOn(final Scheduler from)
+    {
+        return from != null && Thread.currentThread().isVirtual() ? callerScheduler() : from;
     }
 
     private Process create(final ProcessBody body, final SpawnOptions options, final Scheduler from, final Pid parent)
@@ -557,7 +567,15 @@ public final class Schedulers implements MessageTimer.Delivery
         // type test from the next label, and this runs on every message that wakes a process.
         if (h instanceof Process p)
         {
-            if (p.continuation instanceof ProcessContinuation pc)
+            final Object c = p.continuation; // read once: the exit path nulls it
+            if (c == null)
+            {
+                // Exited after this waker won its wake CAS (a virtual-thread process woken
+                // meanwhile by a leftover park permit ran to its end): nothing to wake, and its
+                // index may already be another process's.
+                return;
+            }
+            if (c instanceof ProcessContinuation pc)
             {
                 if (pc instanceof VirtualProcess v)
                 {
@@ -750,6 +768,10 @@ public final class Schedulers implements MessageTimer.Delivery
      */
     void exited(final Process p, final Scheduler on)
     {
+        // A virtual-thread process can unmount in here (a contended monitor) and go on on another
+        // carrier, where on's free list (owner-only) is not ours to touch: its index goes to the
+        // shared list, under its lock.
+        final boolean virtual = p.continuation instanceof VirtualProcess;
         try
         {
             signals.exited(p, p.exitReason());
@@ -758,7 +780,7 @@ public final class Schedulers implements MessageTimer.Delivery
         {
             p.setExitedVolatile();
             p.continuation = null;
-            table.release(p, on.free);
+            table.release(p, virtual ? null : on.free);
             p.mailbox.clear();
             on.counters().exited();
         }
