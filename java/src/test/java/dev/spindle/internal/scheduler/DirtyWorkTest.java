@@ -6,15 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
-
+import static dev.spindle.testing.InProcess.T;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Proc.dirty's hand-back: the dirty thread's announcement of a finished task and the waiting process's wake-up. */
 class DirtyWorkTest
 {
-    private static final Duration T = Duration.ofSeconds(10);
-
     /** Both process kinds get their result: a virtual-thread process waits by parking, and must be unparked. */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})

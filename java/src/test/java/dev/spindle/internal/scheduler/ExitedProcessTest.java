@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -20,8 +18,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ExitedProcessTest
 {
-    private static final Duration T = Duration.ofSeconds(10);
-
     /**
      * A waker that won a process's wake CAS and stalled, while the process (a virtual-thread one,
      * woken meanwhile by a leftover park permit) ran to its end, then calls wake: it must do
