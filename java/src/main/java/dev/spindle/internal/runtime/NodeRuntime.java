@@ -48,6 +48,11 @@ import java.util.function.Consumer;
  */
 public final class NodeRuntime
 {
+    /** Test hook points ({@code -Dspindle.testHooks=true}); folded away otherwise. */
+    private static final boolean TEST_HOOKS = Boolean.getBoolean("spindle.testHooks");
+    /** Tests only: runs in {@link #stack} while it holds a waiting process still (INSPECTING). */
+    public static volatile Runnable inspectingHook;
+
     private final int id;
     private final NodeConfig config;
     private final Schedulers schedulers;
@@ -311,6 +316,10 @@ public final class NodeRuntime
         {
             try
             {
+                if (TEST_HOOKS && inspectingHook != null)
+                {
+                    inspectingHook.run();
+                }
                 final jdk.internal.vm.Continuation c = p.continuation;
                 return c == null ? List.of() : List.of(c.getStackTrace());
             }

@@ -35,7 +35,29 @@ public sealed class ProcessContinuation extends Continuation implements Mailbox.
     boolean mayStayPinned;
     boolean pinned;
     // The carrier a pinned wait blocks (a raw process holding a lock in instrumented code), or null.
+    // The waker that won the wake CAS takes it (getAndSet); the waiter clears it itself only when it
+    // left the wait on its own (its WAITING to RUNNING CAS won, so no waker is coming).
     volatile Thread pinnedWaiter;
+
+    private static final java.lang.invoke.VarHandle PINNED_WAITER;
+
+    static
+    {
+        try
+        {
+            PINNED_WAITER = java.lang.invoke.MethodHandles.lookup().findVarHandle(ProcessContinuation.class, "pinnedWaiter", Thread.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** The waker that won the wake CAS: takes the pinned waiter's carrier (or null if not a pinned wait). */
+    final Thread takePinnedWaiter()
+    {
+        return (Thread)PINNED_WAITER.getAndSet(this, null);
+    }
 
     /**
      * @param process the process, whose {@code run()} is the continuation's body.

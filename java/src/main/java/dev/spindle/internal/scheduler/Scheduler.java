@@ -698,6 +698,39 @@ public final class Scheduler
      * the node's monitor moves the scheduler's other work away meanwhile. Reported as a
      * {@code dev.spindle.ProcessPinned} JFR event.
      */
+    /**
+     * The park returned (woken, a deadline, or spuriously). Leave only when no other thread holds
+     * the state: WAITING to RUNNING if nobody came; while an inspector holds it (INSPECTING), wait
+     * for its WAITING, since the stack is being read; if a waker won (RUNNABLE), wait until it has
+     * taken {@code pinnedWaiter}, or, reading nothing there, it would queue this running process.
+     */
+    private static void leavePinnedWait(final ProcessContinuation pc)
+    {
+        final Process p = pc.process;
+        int spins = 0;
+        for (;;)
+        {
+            if (p.casState(ProcessHandle.WAITING, ProcessHandle.RUNNING))
+            {
+                return;
+            }
+            final int st = p.stateVolatile();
+            if (st != ProcessHandle.INSPECTING && st != ProcessHandle.WAITING && pc.pinnedWaiter == null)
+            {
+                p.setRunningOpaque(); // a waker won and has taken the waiter: its unpark is a spare permit
+                return;
+            }
+            if (++spins < 128)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield(); // the other thread may be descheduled
+            }
+        }
+    }
+
     private static void awaitPinned(final ProcessContinuation pc, final ReceiveTimer timer, final boolean timed, final long deadline)
     {
         final Process p = pc.process;
@@ -722,10 +755,7 @@ public final class Scheduler
                     java.util.concurrent.locks.LockSupport.park();
                 }
             }
-            if (!p.casState(ProcessHandle.WAITING, ProcessHandle.RUNNING))
-            {
-                p.setRunningOpaque(); // a waker won WAITING to RUNNABLE and unparked us
-            }
+            leavePinnedWait(pc);
         }
         finally
         {

@@ -46,6 +46,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Schedulers implements MessageTimer.Delivery
 {
+    /** Test hook points ({@code -Dspindle.testHooks=true}); folded away otherwise. */
+    private static final boolean TEST_HOOKS = Boolean.getBoolean("spindle.testHooks");
+    /** Tests only: runs in a send between winning the receiver's wake CAS and waking it. */
+    static volatile Runnable wonWakeHook;
+
     private static final System.Logger LOG = System.getLogger("dev.spindle");
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int LOCAL_CAPACITY = 4096;
@@ -414,6 +419,10 @@ public final class Schedulers implements MessageTimer.Delivery
         final long depth = q != 0 ? h.mailbox.depthAt(sequence) : 0; // only for the system monitor
         if (h.tryWake())
         {
+            if (TEST_HOOKS && wonWakeHook != null)
+            {
+                wonWakeHook.run();
+            }
             wake(h, from, Placement.Cause.MESSAGE);
         }
         if (q != 0 && depth == q && !h.isInbox())
@@ -582,11 +591,17 @@ public final class Schedulers implements MessageTimer.Delivery
                     LockSupport.unpark(v.thread);
                     return;
                 }
-                final Thread pinned = pc.pinnedWaiter;
-                if (pinned != null)
+                if (pc.pinnedWaiter != null)
                 {
-                    LockSupport.unpark(pinned); // it waits on its carrier, holding a lock
-                    return;
+                    // It waits on its carrier, holding a lock. Taken, not read: the waiter, whose
+                    // park may return early, waits until we have it, so it never runs on while we
+                    // are about to queue it.
+                    final Thread pinned = pc.takePinnedWaiter();
+                    if (pinned != null)
+                    {
+                        LockSupport.unpark(pinned);
+                        return;
+                    }
                 }
             }
             enqueue(p, from, cause);
