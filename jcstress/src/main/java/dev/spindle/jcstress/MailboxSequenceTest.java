@@ -13,18 +13,18 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The sequence a put gets (its node's number, given by the tail CAS that publishes it) while
- * another producer puts and the owner takes: the two puts are numbered 1 and 2, once each, and
- * the final depth is exact. B puts on the owner's thread and then takes what it finds (jcstress
+ * The numbers two counted puts get ({@code putCounted}: each counts forward to its own node) while
+ * the owner takes and numbers what it takes: the two puts are numbered 1 and 2, once each, and the
+ * final depth is exact. B puts on the owner's thread and then takes what it finds (jcstress
  * needs a CPU per actor; this machine has two). Results: (A's sequence, B's sequence, what the
  * owner took before the arbiter, the depth the arbiter reads after taking the rest).
  */
 @JCStressTest
-@Description("Mailbox put sequence: two producers and a taking owner; each put numbered once, the depth exact afterwards.")
+@Description("Mailbox numbering: two producers and a taking owner; each put numbered once, the depth exact afterwards.")
 @Outcome(id = {"1, 2, 1, 0", "2, 1, 1, 0", "1, 2, 2, 0", "2, 1, 2, 0"}, expect = ACCEPTABLE,
     desc = "numbered 1 and 2, taken once, nothing left")
 @Outcome(id = "1, 2, 0, 0", expect = ACCEPTABLE,
-    desc = "A between its tail CAS and its link hides B's message from the owner (the list's known window); the arbiter gets both")
+    desc = "A between its exchange and its link hides B's message from the owner (the list's known window); the arbiter gets both")
 @Outcome(expect = FORBIDDEN, desc = "a sequence repeated or skipped, a message lost or duplicated, or a wrong depth")
 @State
 public class MailboxSequenceTest
@@ -36,14 +36,14 @@ public class MailboxSequenceTest
     @Actor
     public void producerA(final IIII_Result r)
     {
-        r.r1 = (int)mailbox.put("a");
+        r.r1 = (int)mailbox.putCounted("a");
     }
 
     /** Producer B, on the owner's thread: it puts, then takes whatever is linked already. @param r results */
     @Actor
     public void producerBThenOwner(final IIII_Result r)
     {
-        r.r2 = (int)mailbox.put("b");
+        r.r2 = (int)mailbox.putCounted("b");
         while (mailbox.takeAny() != null)
         {
             ownerTook++;

@@ -27,9 +27,12 @@ abstract class Link
     /** Accessed through the methods below: their names say the memory mode. */
     Link next;
     /**
-     * Items ever put up to and including this node (0 for the stub), modulo 2^32. Written by its
-     * producer before the compare-and-set that makes it the tail, so whoever reads this node from
-     * {@code tail} (a volatile read) sees it; never written again.
+     * Items ever put up to and including this node (0 for the stub), modulo 2^32; 0 also while not
+     * known yet. Producers do not number (that would read the predecessor's cache line on every
+     * put); the owner numbers each node it takes, and a depth reader, counting forward from the
+     * furthest known number, numbers the node where it stops. Every writer writes the same value,
+     * so the races between them are harmless. Read only on a node published after its numbering
+     * (the mailbox's {@code head} or {@code hint}, both release stores).
      */
     int seq;
 

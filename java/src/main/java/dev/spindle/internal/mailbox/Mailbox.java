@@ -8,10 +8,14 @@ import java.util.function.Predicate;
  * A process's mailbox: unbounded, FIFO per sender, with selective receive.
  *
  * <p>Two parts. The <em>inbound</em> part is an intrusive MPSC list after Vyukov's, inlined in this
- * object with no padding: a producer allocates one 24-byte node and pays one compare-and-set on
- * {@code tail}, which also gives the node its sequence number (so the depth is exact without a
- * counter), and never waits for the consumer; it retries only when another producer moved the
- * tail in between. The mailbox itself is the list's initial stub, so a process
+ * object with no padding: a producer allocates one 24-byte node, pays one exchange on {@code tail}
+ * and links its predecessor to the node with a release store; it never retries, never waits for
+ * the consumer and reads nothing another core wrote. The depth is exact without a counter and
+ * without the producers' help: a node's number is how many items were ever put, it included; the
+ * owner numbers each node it takes, and a depth reader counts the linked nodes beyond the furthest
+ * known number (the head or {@code hint}) and leaves {@code hint}, numbered, where it stopped, so
+ * each node is counted about once.
+ * The mailbox itself is the list's initial stub, so a process
  * that was never sent anything carries no node and no queue object. The <em>saved</em> part is
  * private to the owner: messages taken from inbound that a selective receive did not match stay
  * there, in arrival order, and are scanned first by the next receive. docs/mailbox.md has the
@@ -21,7 +25,7 @@ import java.util.function.Predicate;
  * scheduler calls {@link #hasInbound()} for the wake-up check). {@link #depth()} and
  * {@link #highWater()} are statistics any thread may read.
  *
- * <p>Not linearizable, like every Vyukov list: a producer stalled between its tail CAS and its
+ * <p>Not linearizable, like every Vyukov list: a producer stalled between its exchange and its
  * link briefly hides the messages put after it; {@link #hasInbound()} then answers true while the
  * take methods find nothing, and the caller simply looks again.
  */
@@ -38,9 +42,32 @@ public final class Mailbox extends Link
     }
 
     private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+    private static final VarHandle HINT;
     private static final VarHandle DEQUEUED;
-    /** The owner samples the depth for the high water once per this many takes (a power of two). */
+    /** The owner samples the depth for the high water at most once per this many takes. */
     static final int HIGH_WATER_SAMPLE = 64;
+    /**
+     * How deep the owner's high-water sample counts from its head at most (1,024 nodes, 24 KB): a
+     * deeper queue reads as this deep, unless a depth reader counted it before it drained (the
+     * sample starts from the furthest count).
+     */
+    static final int OWNER_AHEAD = 1024;
+    /**
+     * The owner samples the depth again after {@code max(HIGH_WATER_SAMPLE, SAMPLE_COST * depth)}
+     * takes: a sample counts the queue from the head, so it then costs at most one node per this
+     * many takes.
+     */
+    static final int SAMPLE_COST = 8;
+    /**
+     * How long {@link #putCounted} waits for a stalled producer ahead before it settles for an
+     * approximate number (not final: tests change it).
+     */
+    static long putCountedWaitNanos = 10_000_000L;
+    /** {@link #count}: the target was not met. */
+    private static final long NOT_REACHED = Long.MIN_VALUE;
+    /** {@link #count}: a node it stood on was taken; count again from the new head. */
+    private static final long RESTART = Long.MIN_VALUE + 1;
 
     static
     {
@@ -48,6 +75,8 @@ public final class Mailbox extends Link
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             TAIL = lookup.findVarHandle(Mailbox.class, "tail", Link.class);
+            HEAD = lookup.findVarHandle(Mailbox.class, "head", Link.class);
+            HINT = lookup.findVarHandle(Mailbox.class, "hint", Link.class);
             DEQUEUED = lookup.findVarHandle(Mailbox.class, "dequeued", int.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -56,60 +85,189 @@ public final class Mailbox extends Link
         }
     }
 
-    // Producers: moved by every put (compare-and-set). Starts at this mailbox (the stub, sequence 0);
-    // the tail node's seq is how many items were ever put.
+    // Producers: moved by every put (exchange). Starts at this mailbox (the stub, number 0).
     @SuppressWarnings("unused")
     private volatile Link tail = this;
+    // Any thread: where the last count stopped, numbered (release, after the number), or null.
+    // It may lag behind head (then it is ignored) or point to a node taken since (self-linked).
+    @SuppressWarnings("unused")
+    private Link hint;
 
-    // Owner only below (dequeued is written opaque so that depth() may read it from anywhere).
+    // Owner only below, except that head is written with release (after the owner numbered it) so
+    // that depth readers may start counting from it, and dequeued opaque so that they may read it.
     private Link head = this;
     // Items taken or dropped, minus those the owner appended itself (appendSaved): put - dequeued is
     // the depth. int, like the sequence: both wrap, and their difference is right below 2^31.
     @SuppressWarnings("unused")
     private int dequeued;
     private int highWater; // owner-written (countTaken), read racily by any thread
+    private int nextSample; // owner only: the take count at which countTaken samples the depth again
     private Object[] saved;
     private int savedHead;
     private int savedSize;
 
     /**
-     * Appends a message. Any thread. One compare-and-set on {@code tail} publishes the node and
-     * numbers it (its predecessor's sequence + 1, written before the CAS publishes it), so a put
-     * costs one atomic instruction and keeps an exact count for free; a producer retries only when
-     * another one moved the tail in between. (An exchange plus an atomic add on a counter, the
-     * earlier design, cost a second locked instruction per put, and when the owner ran on another
-     * core a second cache-line transfer: docs/mailbox.md.) The successful CAS is a full fence: the
-     * caller's following volatile read of the process state is what makes "put, then check
-     * WAITING" and "set WAITING, then check {@link #hasInbound()}" a Dekker pair that never loses a
-     * wake-up. Producers never read the owner's fields.
+     * Appends a message. Any thread. One exchange on {@code tail} publishes the node, and a release
+     * store links the predecessor to it: the put never retries, whatever the contention, and never
+     * reads another core's data (a producer that numbered its node from its predecessor, as an
+     * earlier design did, stalled on that node's cache line on every put: docs/mailbox.md). The
+     * exchange is a full fence: the caller's following volatile read of the process state is what
+     * makes "put, then check WAITING" and "set WAITING, then check {@link #hasInbound()}" a Dekker
+     * pair that never loses a wake-up. Producers never read the owner's fields.
      *
      * @param message not null.
-     * @return this message's sequence: how many items were ever put, it included, modulo 2^32
-     * ({@link #depthAt} turns it into the depth just after this put).
      */
-    public long put(final Object message)
+    public void put(final Object message)
+    {
+        append(new Node(message));
+    }
+
+    /**
+     * As {@link #put}, and returns the message's number: it counts forward to its own node from a
+     * numbered node put before it, waiting when a producer ahead has exchanged the tail and not
+     * linked yet (a few instructions, unless the OS descheduled that producer there). For the system
+     * monitor's long-message-queue check, which must see every depth once.
+     *
+     * @param message not null.
+     * @return how many items were ever put, this one included, modulo 2^32 ({@link #depthAt} turns
+     * it into the depth just after this put).
+     */
+    public long putCounted(final Object message)
     {
         final Node n = new Node(message);
-        Link prev = (Link)TAIL.getVolatile(this);
+        // Chosen before the exchange, so put before n: a start taken later could lie beyond n.
+        Link from = countStart();
+        append(n);
+        long deadline = 0;
+        for (int spins = 1; ; spins++)
+        {
+            final long s = count(from, n, (Link)TAIL.getVolatile(this), Integer.MAX_VALUE, true);
+            if (s == RESTART)
+            {
+                from = (Link)HEAD.getAcquire(this); // the head, never the hint: it may be beyond n
+                continue;
+            }
+            if (s != NOT_REACHED)
+            {
+                return s;
+            }
+            // Not met: the head is beyond n (the owner took n and numbered it; the walk's acquire
+            // of the head made that visible), or a producer ahead has not linked yet.
+            if (n.seq != 0)
+            {
+                return n.seq;
+            }
+            if (deadline == 0)
+            {
+                deadline = System.nanoTime() + putCountedWaitNanos;
+            }
+            else if (System.nanoTime() - deadline > 0)
+            {
+                // A producer descheduled mid-put for long, or n's number is 0 (modulo 2^32) and
+                // was given by the owner: the count to the tail, approximate, rather than a hang.
+                return countToTail(Integer.MAX_VALUE);
+            }
+            if ((spins & 0xFF) == 0)
+            {
+                Thread.yield(); // the stalled producer may need this core
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void append(final Node n)
+    {
+        ((Link)TAIL.getAndSet(this, n)).linkRelease(n);
+    }
+
+    /** @return the furthest node whose number is known: the head or the hint, whichever is ahead. */
+    private Link countStart()
+    {
+        final Link h = (Link)HEAD.getAcquire(this);
+        final Link k = (Link)HINT.getAcquire(this);
+        return k != null && k.seq - h.seq > 0 ? k : h; // numbers wrap: compare the difference
+    }
+
+    /**
+     * Any thread: the number of the last linked node up to the tail as it is now (read after the
+     * start, so at or after it: producers streaming faster than a reader walks would otherwise keep
+     * it walking), counted from {@link #countStart}.
+     *
+     * @param maxAhead count no further than this beyond the owner's head.
+     */
+    private long countToTail(final int maxAhead)
+    {
         for (;;)
         {
-            n.seq = prev.seq + 1; // prev's seq was written before the CAS that published prev
-            final Link witness = (Link)TAIL.compareAndExchange(this, prev, n);
-            if (witness == prev)
+            final Link from = countStart();
+            final long s = count(from, null, (Link)TAIL.getVolatile(this), maxAhead, true);
+            if (s != RESTART)
             {
-                break;
+                return s;
             }
-            prev = witness;
         }
-        prev.linkRelease(n);
-        return n.seq;
+    }
+
+    /**
+     * Any thread: counts the linked nodes forward from {@code from} (numbered) and writes the
+     * number of the last one, where it then leaves {@code hint} so that the next count starts
+     * there. The nodes in between are not written: that would put a store on lines the producers
+     * are writing next to (the owner numbers each node as it takes it).
+     *
+     * @param from     a numbered node put before {@code target} and {@code end}.
+     * @param target   stop there (its number is returned), or null.
+     * @param end      stop there too (the tail as it was).
+     * @param maxAhead count no further than this beyond the owner's head.
+     * @param leaveHint whether to number the last node and leave the hint there (the owner's
+     *                 sample does not: that node is often on a line its producer is writing).
+     * @return the number of the node the count stopped at; {@link #NOT_REACHED} when it did not
+     * meet {@code target}; {@link #RESTART} when a node it stood on was taken (it is then
+     * self-linked, or for the stub, unlinked): count again from the new head.
+     */
+    private long count(final Link from, final Link target, final Link end, final int maxAhead, final boolean leaveHint)
+    {
+        final int headNumber = ((Link)HEAD.getAcquire(this)).seq;
+        Link x = from;
+        int number = x.seq;
+        int steps = 0;
+        while (x != target && x != end && number - headNumber < maxAhead)
+        {
+            final Link next = x.nextAcquire();
+            if (next == null)
+            {
+                if (x == this && HEAD.getAcquire(this) != this)
+                {
+                    return RESTART; // the stub, taken: its link was cleared
+                }
+                break; // the end of what is linked
+            }
+            if (next == x)
+            {
+                return RESTART;
+            }
+            number++;
+            x = next;
+            steps++;
+        }
+        if (steps > 0 && leaveHint)
+        {
+            if (x.seq != number)
+            {
+                x.seq = number; // the value every writer writes; published by the hint's release
+            }
+            HINT.setRelease(this, x); // may move it back if another count went further: harmless
+        }
+        return target != null && x != target ? NOT_REACHED : number;
     }
 
     /**
      * Any thread: the depth just after the put that returned {@code sequence} (approximate under
      * concurrent takes).
      *
-     * @param sequence what {@link #put} returned.
+     * @param sequence what {@link #putCounted} returned.
      * @return messages queued then, at least 0.
      */
     public long depthAt(final long sequence)
@@ -119,17 +277,21 @@ public final class Mailbox extends Link
 
     /**
      * @return whether items were put that no take has looked at yet. A volatile read of
-     * {@code tail}: true as soon as a producer's tail CAS is done, even before it linked its node.
+     * {@code tail}: true as soon as a producer's exchange is done, even before it linked its node.
      */
     public boolean hasInbound()
     {
         return TAIL.getVolatile(this) != head;
     }
 
-    /** @return messages put and not yet taken or dropped (saved ones included). Any thread. */
+    /**
+     * @return messages put and not yet taken or dropped (saved ones included). Any thread. Counts
+     * what is linked: a message whose producer has exchanged the tail and not linked yet (a few
+     * instructions) is not counted yet.
+     */
     public long depth()
     {
-        return Math.max(0, ((Link)TAIL.getVolatile(this)).seq - (int)DEQUEUED.getOpaque(this));
+        return Math.max(0, (int)countToTail(Integer.MAX_VALUE) - (int)DEQUEUED.getOpaque(this));
     }
 
     /** @return the saved list's array length (racy, a statistic for memory estimates). Any thread. */
@@ -140,10 +302,14 @@ public final class Mailbox extends Link
     }
 
     /**
-     * @return the largest depth so far (racy, a statistic). Any thread. The owner records the depth
-     * before one take in {@link #HIGH_WATER_SAMPLE} (a depth only grows between takes, so a peak is
-     * seen by the next sampled take, less the takes in between: under-read by less than the sample
-     * interval); what is queued now counts too.
+     * @return the largest depth so far (racy, a statistic). Any thread. The owner samples the depth
+     * before a take, every {@link #HIGH_WATER_SAMPLE} takes while the queue is short and every
+     * {@link #SAMPLE_COST} times the depth it last saw when longer (a depth only grows between
+     * takes, so a peak is seen by the next sample, less the takes in between: under-read by less
+     * than the interval), counting at most {@link #OWNER_AHEAD} beyond its head or beyond the last
+     * reader's count; what is queued now counts too (this call counts it all). So a peak deeper
+     * than {@code OWNER_AHEAD} that drained before anyone read the depth reads as about
+     * {@code OWNER_AHEAD}.
      */
     public int highWater()
     {
@@ -159,7 +325,13 @@ public final class Mailbox extends Link
         {
             return null;
         }
-        head = n;
+        // The owner knows every number it takes; a depth reader may have written the same already.
+        final int number = h.seq + 1;
+        if (n.seq != number)
+        {
+            n.seq = number;
+        }
+        HEAD.setRelease(this, n); // after the number: a depth reader counts on from head
         // Plain stores: only the consumer reads a link behind head. The stub (this mailbox) is never
         // linked again (tail left it for good); a dead node is self-linked so that an old-generation
         // copy of it keeps no younger node alive.
@@ -173,15 +345,23 @@ public final class Mailbox extends Link
     private void countTaken()
     {
         final int taken = (int)DEQUEUED.get(this);
-        if ((taken & (HIGH_WATER_SAMPLE - 1)) == 0)
+        if (taken - nextSample >= 0) // wraps: compare the difference
         {
-            // Sampled: reading the tail costs a cache miss per take while a producer on another
-            // core streams messages in. The peak is missed by less than one sample interval.
-            final int depth = ((Link)TAIL.getVolatile(this)).seq - taken; // before this take, it included
+            // Counted from the head (or a reader's count ahead of it), at most OWNER_AHEAD deep,
+            // and so rarely that the count costs at most one node per SAMPLE_COST takes: it reads
+            // nodes a producer on another core wrote, near the tail on lines it is still writing.
+            final Link end = (Link)TAIL.getVolatile(this);
+            long s = count(countStart(), null, end, OWNER_AHEAD, false);
+            if (s == RESTART)
+            {
+                s = count(head, null, end, OWNER_AHEAD, false); // the owner's own head is never taken under it
+            }
+            final int depth = (int)s - taken;
             if (depth > highWater)
             {
                 highWater = depth; // owner-written; others read it racily
             }
+            nextSample = taken + Math.max(HIGH_WATER_SAMPLE, SAMPLE_COST * depth);
         }
         DEQUEUED.setOpaque(this, taken + 1);
     }
@@ -384,7 +564,7 @@ public final class Mailbox extends Link
         {
             // unlink so the nodes are garbage even if this mailbox is still referenced
         }
-        DEQUEUED.setOpaque(this, ((Link)TAIL.getVolatile(this)).seq);
+        DEQUEUED.setOpaque(this, head.seq); // everything linked is gone; what is not linked yet still counts
     }
 
     private void saveLast(final Object m)

@@ -415,8 +415,16 @@ public final class Schedulers implements MessageTimer.Delivery
             return;
         }
         final long q = longQueue;
-        final long sequence = h.mailbox.put(message);
-        final long depth = q != 0 ? h.mailbox.depthAt(sequence) : 0; // only for the system monitor
+        final long depth; // only the system monitor needs it (putCounted may wait out a stalled producer)
+        if (q != 0)
+        {
+            depth = h.mailbox.depthAt(h.mailbox.putCounted(message)); // the walk a put saves, done here
+        }
+        else
+        {
+            h.mailbox.put(message);
+            depth = 0;
+        }
         if (h.tryWake())
         {
             if (TEST_HOOKS && wonWakeHook != null)

@@ -2,15 +2,20 @@ package dev.spindle.internal.mailbox;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Depth and high water: producers number their puts (no counter), the owner samples the depth
- * before one take in {@link Mailbox#HIGH_WATER_SAMPLE}, the put returns a sequence that
- * {@link Mailbox#depthAt} turns into the depth just after it, and a peak that was drained again is
- * still the high water (under-read by less than the sample interval).
+ * Depth and high water: nodes are numbered (no counter, and not by the producers) by the owner as
+ * it takes them and by depth readers as they count; the owner samples the depth before one take in {@link Mailbox#HIGH_WATER_SAMPLE};
+ * {@link Mailbox#putCounted} returns a number that {@link Mailbox#depthAt} turns into the depth
+ * just after it; a peak that was drained again is still the high water (under-read by less than
+ * the sample interval).
  */
 class MailboxDepthTest
 {
@@ -20,7 +25,7 @@ class MailboxDepthTest
         final Mailbox box = new Mailbox();
         for (int i = 0; i < 100; i++)
         {
-            assertEquals(i + 1, box.depthAt(box.put(i)), "the depth just after each put");
+            assertEquals(i + 1, box.depthAt(box.putCounted(i)), "the depth just after each put");
         }
         assertEquals(100, box.depth());
         assertEquals(100, box.highWater(), "queued now counts");
@@ -34,7 +39,7 @@ class MailboxDepthTest
         box.put("b");
         assertEquals("a", box.takeAny());
         assertEquals(100, box.highWater());
-        assertEquals(1, box.depthAt(box.put("c")) - 1, "depth after a put counts what is still queued");
+        assertEquals(1, box.depthAt(box.putCounted("c")) - 1, "depth after a put counts what is still queued");
     }
 
     @Test
@@ -60,7 +65,32 @@ class MailboxDepthTest
         assertEquals(1, box.depth(), "a message the owner appended counts");
         box.clear();
         assertEquals(0, box.depth());
-        assertEquals(1, box.depthAt(box.put("x")), "the sequence goes on after a clear");
+        assertEquals(1, box.depthAt(box.putCounted("x")), "the numbers go on after a clear");
+    }
+
+    @Test
+    void aDeepPeakReadsAsTheOwnersReachUnlessAReaderCountedIt()
+    {
+        final int peak = 3 * Mailbox.OWNER_AHEAD;
+        final Mailbox uncounted = new Mailbox();
+        final Mailbox counted = new Mailbox();
+        for (int i = 0; i < peak; i++)
+        {
+            uncounted.put(i);
+            counted.put(i);
+        }
+        assertEquals(peak, counted.depth(), "a reader counts it all");
+        while (uncounted.takeAny() != null)
+        {
+            // drain: the owner's sample counts at most OWNER_AHEAD deep
+        }
+        while (counted.takeAny() != null)
+        {
+            // drain: the owner's sample starts from the reader's count
+        }
+        final int hw = uncounted.highWater();
+        assertTrue(hw >= Mailbox.OWNER_AHEAD && hw <= Mailbox.OWNER_AHEAD + 1, "the owner's reach, documented: " + hw);
+        assertEquals(peak, counted.highWater());
     }
 
     @Test
@@ -90,7 +120,7 @@ class MailboxDepthTest
                 }
                 for (int i = 0; i < each; i++)
                 {
-                    depths[id][i] = box.depthAt(box.put(i));
+                    depths[id][i] = box.depthAt(box.putCounted(i));
                 }
             });
         }
@@ -108,5 +138,124 @@ class MailboxDepthTest
             }
         }
         assertEquals(producers * each, box.highWater());
+    }
+
+    /** A producer half-way through put: the tail exchanged, its node not linked yet. */
+    private record Stalled(Link prev, Node node)
+    {
+        static Stalled begin(final Mailbox box, final Object message) throws ReflectiveOperationException
+        {
+            final VarHandle tail = MethodHandles.privateLookupIn(Mailbox.class, MethodHandles.lookup())
+                .findVarHandle(Mailbox.class, "tail", Link.class);
+            final Node n = new Node(message);
+            return new Stalled((Link)tail.getAndSet(box, n), n);
+        }
+
+        /** The producer goes on and links its node. */
+        void finish()
+        {
+            prev.linkRelease(node);
+        }
+    }
+
+    @Test
+    void putCountedWaitsForAStalledProducerAhead() throws Exception
+    {
+        final Mailbox box = new Mailbox();
+        box.put("first");
+        final Stalled stalled = Stalled.begin(box, "stalled");
+        for (int i = 0; i < 10; i++)
+        {
+            box.put(i);
+        }
+        assertEquals(1, box.depth(), "only what is linked is counted: the stalled node hides the 10 behind it");
+        final long wait = Mailbox.putCountedWaitNanos;
+        final CompletableFuture<Long> counted;
+        try
+        {
+            Mailbox.putCountedWaitNanos = TimeUnit.MINUTES.toNanos(1);
+            counted = CompletableFuture.supplyAsync(() -> box.putCounted("counted"));
+            Thread.sleep(50);
+            assertFalse(counted.isDone(), "putCounted waits for the stalled producer's link");
+            stalled.finish();
+            assertEquals(13, counted.get(10, TimeUnit.SECONDS));
+        }
+        finally
+        {
+            Mailbox.putCountedWaitNanos = wait;
+        }
+        assertEquals(13, box.depth());
+        assertEquals("first", box.takeAny());
+        assertEquals("stalled", box.takeAny());
+        for (int i = 0; i < 10; i++)
+        {
+            assertEquals(i, box.takeAny());
+        }
+        assertEquals("counted", box.takeAny());
+        assertNull(box.takeAny());
+        assertEquals(0, box.depth());
+        assertEquals(14, box.putCounted("after"));
+    }
+
+    @Test
+    void putCountedSettlesForAnApproximateNumberWhenAProducerStaysStalled() throws Exception
+    {
+        final Mailbox box = new Mailbox();
+        box.put("first");
+        final Stalled stalled = Stalled.begin(box, "stalled");
+        box.put("behind");
+        assertEquals(1, box.putCounted("counted"), "after the wait, the count of what is linked (not a hang)");
+        stalled.finish();
+        assertEquals(4, box.depth());
+        assertEquals(5, box.putCounted("next"), "the numbers themselves were never wrong");
+    }
+
+    @Test
+    void readersAndTheOwnerNumberTheSameNodes()
+    {
+        // A reader numbers up to the tail and leaves its hint there; the owner then takes past the
+        // hint; counting goes on from the owner's head, not from the stale hint.
+        final Mailbox box = new Mailbox();
+        for (int i = 0; i < 100; i++)
+        {
+            box.put(i);
+        }
+        assertEquals(100, box.depth());
+        for (int i = 0; i < 50; i++)
+        {
+            assertEquals(i, box.takeAny());
+        }
+        assertEquals(50, box.depth(), "from the hint, ahead of the owner");
+        for (int i = 50; i < 100; i++)
+        {
+            assertEquals(i, box.takeAny());
+        }
+        assertEquals(0, box.depth());
+        assertEquals("x", takeAfterPut(box, "x"));
+        assertEquals(0, box.depth(), "the hint is behind the head now: counting starts at the head");
+        assertEquals(102, box.putCounted("y"));
+        assertEquals(1, box.depth());
+    }
+
+    private static Object takeAfterPut(final Mailbox box, final Object m)
+    {
+        box.put(m);
+        return box.takeAny();
+    }
+
+    @Test
+    void aClearCountsWhatAStalledProducerHasNotLinked() throws Exception
+    {
+        final Mailbox box = new Mailbox();
+        box.put("a");
+        final Stalled stalled = Stalled.begin(box, "stalled");
+        box.put("b");
+        box.clear(); // takes "a"; "stalled" and "b" are not reachable yet
+        stalled.finish();
+        assertEquals(2, box.depth(), "the two a clear could not see are still queued");
+        assertEquals("stalled", box.takeAny());
+        assertEquals("b", box.takeAny());
+        assertEquals(0, box.depth());
+        assertEquals(4, box.putCounted("c"));
     }
 }

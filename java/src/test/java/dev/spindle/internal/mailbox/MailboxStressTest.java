@@ -37,6 +37,17 @@ class MailboxStressTest
             });
             ts[p].start();
         }
+        // A statistics reader walking the numbers while producers put and the owner takes.
+        final java.util.concurrent.atomic.AtomicLong maxDepthRead = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread reader = Thread.ofPlatform().start(() ->
+        {
+            while (!done.get())
+            {
+                maxDepthRead.accumulateAndGet(box.depth(), Math::max);
+                maxDepthRead.accumulateAndGet(box.highWater(), Math::max);
+            }
+        });
         start.countDown();
         final int[] next = new int[producers];
         int taken = 0;
@@ -69,6 +80,8 @@ class MailboxStressTest
         {
             t.join();
         }
+        done.set(true);
+        reader.join();
         // Drain what the skipped selective turns left behind.
         Object m;
         while ((m = box.takeAny()) != null)
@@ -82,5 +95,8 @@ class MailboxStressTest
             assertEquals(perProducer, next[p], "producer " + p);
         }
         assertFalse(box.hasInbound());
+        assertEquals(0, box.depth(), "every number was worked out: nothing left over");
+        assertEquals(producers * perProducer + 1, box.putCounted("last"), "each put numbered once");
+        assertTrue(maxDepthRead.get() <= producers * perProducer, "a depth read above what was ever put: " + maxDepthRead);
     }
 }
