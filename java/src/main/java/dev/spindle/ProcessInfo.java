@@ -17,7 +17,10 @@ import java.util.List;
  * @param monitoredBy      processes monitoring it.
  * @param registeredName   its registered name, or null.
  * @param trapExit         whether it traps exits.
- * @param mailboxHighWater the longest its mailbox has been.
+ * @param mailboxHighWater the longest its mailbox has been, as sampled by its receives (under-read
+ *                         by less than the sampling interval; a peak deeper than 1,024 that drained
+ *                         before anyone read the mailbox length records as about 1,024:
+ *                         docs/mailbox.md).
  * @param parent           the process that spawned it, or null when spawned from outside.
  * @param memory           bytes it holds, estimated: its control block, mailbox and saved
  *                         messages' slots (not the messages themselves, which may be shared), and
