@@ -193,4 +193,44 @@ class ObservabilityTest
             assertNull(node.systemMonitor(null, SystemMonitor.OFF), "the dead receiver was cleared");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void aLongQueueFedByConcurrentSendersIsReportedOnceAtItsDepth(final RunQueues kind) throws Exception
+    {
+        // Four processes (on both schedulers) and the test thread send at once: the mailbox's
+        // counted puts must give each depth to exactly one put, so the rise past 1,000 is reported
+        // once, at 1,000, though no sender numbers its own put.
+        try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
+        {
+            final Pid monitor = node.spawn(() ->
+            {
+                for (;;)
+                {
+                    Proc.send(inbox.pid(), Proc.receive());
+                }
+            });
+            assertNull(node.systemMonitor(monitor, new SystemMonitor(null, 1_000, false)));
+            final Pid sink = node.spawn(ObservabilityTest::waitHere);
+            for (int s = 0; s < 4; s++)
+            {
+                node.spawn(() ->
+                {
+                    for (int i = 0; i < 500; i++)
+                    {
+                        Proc.send(sink, i);
+                    }
+                });
+            }
+            for (int i = 0; i < 500; i++)
+            {
+                node.send(sink, i);
+            }
+            dev.spindle.testing.InProcess.await(() -> node.info(sink).mailboxLength() == 2_500, "all 2,500 queued");
+            final Object first = inbox.receive(Duration.ofSeconds(10));
+            assertEquals(new SystemMonitor.LongMessageQueue(sink, 1_000), first);
+            assertNull(inbox.receive(Duration.ofMillis(200)), "once per rise");
+            node.systemMonitor(null, SystemMonitor.OFF);
+        }
+    }
 }
