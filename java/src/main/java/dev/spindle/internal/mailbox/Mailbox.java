@@ -450,7 +450,7 @@ public final class Mailbox extends Link
             final Object m = poll();
             if (m == null)
             {
-                Thread.onSpinWait(); // a producer between its tail CAS and its link: microseconds
+                Thread.onSpinWait(); // a producer between its exchange and its link: microseconds
                 continue;
             }
             countTaken();

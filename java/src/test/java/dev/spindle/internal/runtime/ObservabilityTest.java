@@ -125,6 +125,18 @@ class ObservabilityTest
         }
     }
 
+    /** @return a process that forwards everything it receives (the system monitor's events) to the inbox. */
+    private static Pid forwarderTo(final Node node, final Inbox inbox)
+    {
+        return node.spawn(() ->
+        {
+            for (;;)
+            {
+                Proc.send(inbox.pid(), Proc.receive());
+            }
+        });
+    }
+
     private static void waitHere()
     {
         Proc.receive(m -> false);
@@ -136,13 +148,7 @@ class ObservabilityTest
     {
         try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
-            final Pid monitor = node.spawn(() ->
-            {
-                for (;;)
-                {
-                    Proc.send(inbox.pid(), Proc.receive());
-                }
-            });
+            final Pid monitor = forwarderTo(node, inbox);
             assertNull(node.systemMonitor(monitor, new SystemMonitor(Duration.ofMillis(5), 100, true)));
             final Pid hog = node.spawn(() ->
             {
@@ -203,13 +209,7 @@ class ObservabilityTest
         // once, at 1,000, though no sender numbers its own put.
         try (Node node = Nodes.start(kind, 2); Inbox inbox = node.inbox())
         {
-            final Pid monitor = node.spawn(() ->
-            {
-                for (;;)
-                {
-                    Proc.send(inbox.pid(), Proc.receive());
-                }
-            });
+            final Pid monitor = forwarderTo(node, inbox);
             assertNull(node.systemMonitor(monitor, new SystemMonitor(null, 1_000, false)));
             final Pid sink = node.spawn(ObservabilityTest::waitHere);
             for (int s = 0; s < 4; s++)
