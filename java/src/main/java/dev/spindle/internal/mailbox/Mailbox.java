@@ -347,23 +347,32 @@ public final class Mailbox extends Link
         final int taken = (int)DEQUEUED.get(this);
         if (taken - nextSample >= 0) // wraps: compare the difference
         {
-            // Counted from the head (or a reader's count ahead of it), at most OWNER_AHEAD deep,
-            // and so rarely that the count costs at most one node per SAMPLE_COST takes: it reads
-            // nodes a producer on another core wrote, near the tail on lines it is still writing.
-            final Link end = (Link)TAIL.getVolatile(this);
-            long s = count(countStart(), null, end, OWNER_AHEAD, false);
-            if (s == RESTART)
-            {
-                s = count(head, null, end, OWNER_AHEAD, false); // the owner's own head is never taken under it
-            }
-            final int depth = (int)s - taken;
-            if (depth > highWater)
-            {
-                highWater = depth; // owner-written; others read it racily
-            }
-            nextSample = taken + Math.max(HIGH_WATER_SAMPLE, SAMPLE_COST * depth);
+            sampleHighWater(taken);
         }
         DEQUEUED.setOpaque(this, taken + 1);
+    }
+
+    // Out of line on purpose: inlined, this rare count made Receive.receive's compiled code too
+    // large (C2's InlineSmallCode) to be inlined into the process loops compiled after it, which
+    // cost a call and a frame per receive (threadring 154 -> 145 ns per hop; docs/performance.md,
+    // "Where the same-core gap is not").
+    private void sampleHighWater(final int taken)
+    {
+        // Counted from the head (or a reader's count ahead of it), at most OWNER_AHEAD deep,
+        // and so rarely that the count costs at most one node per SAMPLE_COST takes: it reads
+        // nodes a producer on another core wrote, near the tail on lines it is still writing.
+        final Link end = (Link)TAIL.getVolatile(this);
+        long s = count(countStart(), null, end, OWNER_AHEAD, false);
+        if (s == RESTART)
+        {
+            s = count(head, null, end, OWNER_AHEAD, false); // the owner's own head is never taken under it
+        }
+        final int depth = (int)s - taken;
+        if (depth > highWater)
+        {
+            highWater = depth; // owner-written; others read it racily
+        }
+        nextSample = taken + Math.max(HIGH_WATER_SAMPLE, SAMPLE_COST * depth);
     }
 
     /**
