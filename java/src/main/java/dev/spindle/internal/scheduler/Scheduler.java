@@ -301,13 +301,60 @@ public final class Scheduler
         }
     }
 
+    // The round is written out in the loop, not called: the loop runs once per thread, so C2
+    // compiles it on stack replacement, after a separate round() would have been compiled on its
+    // own, and a compiled method larger than InlineSmallCode (2,500 bytes) is never inlined into
+    // a later compilation. The call that left cost ~11 ns per schedule (docs/performance.md,
+    // "Where the same-core gap is not"). The rare parts live in their own methods, so the loop
+    // stays small enough for the methods it calls (run, fromQueues) to be inlined in turn.
     private void loop()
     {
         while (!group.stopping())
         {
             try
             {
-                round();
+                if (TEST_HOOKS && injectedFault != null)
+                {
+                    throw injectedFault;
+                }
+                if (id >= group.active().active())
+                {
+                    offlineRound();
+                }
+                else
+                {
+                    if ((++placementRounds & 0xFFFF) == 0 && cpu >= 0)
+                    {
+                        checkPlacement(); // busy schedulers that never sleep are verified too
+                    }
+                    final long next = timers.nextDeadline();
+                    if (next != TimerHeap.NONE)
+                    {
+                        expireDue(next);
+                    }
+                    Process p = lifo.take();
+                    if (p == null)
+                    {
+                        p = fromQueues();
+                    }
+                    if (p != null)
+                    {
+                        if (idled)
+                        {
+                            endIdle();
+                        }
+                        run(p);
+                    }
+                    else if (skipIdle)
+                    {
+                        skipIdle = false; // the queues held something, just not for us to run now: look again
+                    }
+                    else
+                    {
+                        idled = true;
+                        idleRounds = idle.idle(this) ? 0 : idleRounds + 1; // after a sleep: steal at once (a push may have woken us to)
+                    }
+                }
                 consecutiveErrors = 0;
             }
             catch (final Throwable t)
@@ -343,52 +390,6 @@ public final class Scheduler
         }
         injectedFault = fault;
     }
-
-    private void round()
-    {
-        if (TEST_HOOKS && injectedFault != null)
-        {
-            throw injectedFault;
-        }
-        if (id >= group.active().active())
-        {
-            offlineRound();
-            return;
-        }
-        if ((++placementRounds & 0xFFFF) == 0 && cpu >= 0)
-        {
-            checkPlacement(); // busy schedulers that never sleep are verified too
-        }
-        final long next = timers.nextDeadline();
-        if (next != TimerHeap.NONE)
-        {
-            expireDue(next);
-        }
-        Process p = lifo.take();
-        if (p == null)
-        {
-            p = fromQueues();
-            if (p == null && skipIdle)
-            {
-                skipIdle = false; // the queues held something, just not for us to run now: look again
-                return;
-            }
-        }
-        if (p != null)
-        {
-            if (idled)
-            {
-                endIdle();
-            }
-            run(p);
-            return;
-        }
-        idled = true;
-        idleRounds = idle.idle(this) ? 0 : idleRounds + 1; // after a sleep: steal at once (a push may have woken us to)
-    }
-
-    // round()'s less frequent parts live in their own methods: round stays under C2's hot inlining
-    // size (FreqInlineSize, 325 bytecodes), so the loop runs it without a call.
 
     private void expireDue(final long next)
     {
