@@ -355,7 +355,7 @@ public final class Mailbox extends Link
     // Out of line on purpose: inlined, this rare count made Receive.receive's compiled code too
     // large (C2's InlineSmallCode) to be inlined into the process loops compiled after it, which
     // cost a call and a frame per receive (threadring 154 -> 145 ns per hop; docs/performance.md,
-    // "Where the same-core gap is not").
+    // "The same-core gap and the JIT's inlining limit").
     private void sampleHighWater(final int taken)
     {
         // Counted from the head (or a reader's count ahead of it), at most OWNER_AHEAD deep,

@@ -304,9 +304,9 @@ public final class Scheduler
     // The round is written out in the loop, not called: the loop runs once per thread, so C2
     // compiles it on stack replacement, after a separate round() would have been compiled on its
     // own, and a compiled method larger than InlineSmallCode (2,500 bytes) is never inlined into
-    // a later compilation. The call that left cost ~11 ns per schedule (docs/performance.md,
-    // "Where the same-core gap is not"). The rare parts live in their own methods, so the loop
-    // stays small enough for the methods it calls (run, fromQueues) to be inlined in turn.
+    // a later compilation. That call cost ~11 ns per schedule (docs/performance.md, "The
+    // same-core gap and the JIT's inlining limit"). The rare parts live in their own methods, so
+    // the loop stays small enough for the methods it calls (run, fromQueues) to be inlined.
     private void loop()
     {
         while (!group.stopping())
