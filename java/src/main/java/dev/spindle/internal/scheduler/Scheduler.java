@@ -574,15 +574,7 @@ public final class Scheduler
         }
         catch (final Throwable t)
         {
-            // Process.run catches everything its body throws; this is the continuation machinery
-            // itself failing (e.g. out of memory while freezing the stack). The process ends.
-            endSchedule(word);
-            scheduleOut(p);
-            if (p.exitReason() == null)
-            {
-                p.setExitReason(t);
-            }
-            group.exited(p, this);
+            machineryFailed(p, word, t);
             throw t;
         }
         endSchedule(word);
@@ -600,10 +592,11 @@ public final class Scheduler
         {
             group.balancer().offerCheck();
         }
+        final boolean requeue;
         if (p.yieldReason == Process.YIELD_REQUEUE)
         {
             p.setRunnableOpaque();
-            group.requeue(p, this);
+            requeue = true;
         }
         else
         {
@@ -612,11 +605,28 @@ public final class Scheduler
             // mailbox, the wake flag and the receive timer; each source publishes first (a put, the
             // flag, the timer's FIRED CAS) and then reads the state in tryWake.
             final ReceiveTimer timer = c.waitTimer;
-            if ((p.mailbox.hasInbound() || p.wakeFlagVolatile() || (timer != null && timer.fired())) && p.tryWake())
-            {
-                group.requeue(p, this);
-            }
+            requeue = (p.mailbox.hasInbound() || p.wakeFlagVolatile() || (timer != null && timer.fired())) && p.tryWake();
         }
+        if (requeue)
+        {
+            group.requeue(p, this); // one call site: inlined once, which keeps run small enough to inline into the loop
+        }
+    }
+
+    /**
+     * Process.run catches everything its body throws; this is the continuation machinery itself
+     * failing (e.g. out of memory while freezing the stack). The process ends. Out of line: it
+     * never runs, and inlined it made run() larger.
+     */
+    private void machineryFailed(final Process p, final long word, final Throwable t)
+    {
+        endSchedule(word);
+        scheduleOut(p);
+        if (p.exitReason() == null)
+        {
+            p.setExitReason(t);
+        }
+        group.exited(p, this);
     }
 
     /** Schedule-in: a fresh slice, and the locks the process's instrumented code held when it left. */
