@@ -92,6 +92,23 @@ class ObserverBrowserTest
         }, what);
     }
 
+    /**
+     * Clicks what the selector finds until {@code shown} holds: a click that the page's redraw
+     * moved away from its target (a frame that arrived in between) is made again, not waited on.
+     */
+    private void clickUntil(final By by, final Function<WebDriver, Boolean> shown, final String what)
+    {
+        await(d ->
+        {
+            if (Boolean.TRUE.equals(shown.apply(d)))
+            {
+                return true;
+            }
+            d.findElement(by).click();
+            return Boolean.TRUE.equals(shown.apply(d)) ? true : null;
+        }, what);
+    }
+
     @Test
     void aPersonWatchesKillsAndSeesARestart() throws Exception
     {
@@ -149,6 +166,9 @@ class ObserverBrowserTest
         await(d -> d.findElements(sinkRow).isEmpty(), "the sink leaves the table");
         browser.findElement(By.id("d-close")).click();
         browser.findElement(By.id("search")).clear();
+        // The cleared search redraws the table at the page's next frame, and the tree below it
+        // moves down: wait for that, or a click meant for a box can land where it used to be.
+        await(d -> d.findElements(By.cssSelector("#proc-table tbody tr")).size() > 1, "the table unfiltered again");
 
         // The tree: the supervisor and its worker; kill the worker from its box, see the restart.
         final Pid worker = node.whereis("browser-test-worker");
@@ -156,8 +176,7 @@ class ObserverBrowserTest
         final By supBox = By.cssSelector("#tree .tnode[data-pid='" + sup + "']");
         final By workerBox = By.cssSelector("#tree .tnode[data-pid='" + worker + "']");
         await(d -> !d.findElements(supBox).isEmpty() && !d.findElements(workerBox).isEmpty(), "the supervisor and its worker drawn");
-        click(workerBox, "the worker's box");
-        await(d -> d.findElement(By.id("d-title")).getText().equals("browser-test-worker"), "the worker's details");
+        clickUntil(workerBox, d -> d.findElement(By.id("d-title")).getText().equals("browser-test-worker"), "the worker's details");
         browser.findElement(By.id("kill")).click();
         browser.findElement(By.id("kill")).click();
         awaitTrue(() -> node.whereis("browser-test-worker") != null && !node.whereis("browser-test-worker").equals(worker), "the worker restarted");
