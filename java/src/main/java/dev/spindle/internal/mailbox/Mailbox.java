@@ -165,7 +165,7 @@ public final class Mailbox extends Link
             {
                 // A producer descheduled mid-put for long, or n's number is 0 (modulo 2^32) and
                 // was given by the owner: the count to the tail, approximate, rather than a hang.
-                return countToTail(Integer.MAX_VALUE);
+                return countToTail();
             }
             if ((spins & 0xFF) == 0)
             {
@@ -195,15 +195,13 @@ public final class Mailbox extends Link
      * Any thread: the number of the last linked node up to the tail as it is now (read after the
      * start, so at or after it: producers streaming faster than a reader walks would otherwise keep
      * it walking), counted from {@link #countStart}.
-     *
-     * @param maxAhead count no further than this beyond the owner's head.
      */
-    private long countToTail(final int maxAhead)
+    private long countToTail()
     {
         for (;;)
         {
             final Link from = countStart();
-            final long s = count(from, null, (Link)TAIL.getVolatile(this), maxAhead, true);
+            final long s = count(from, null, (Link)TAIL.getVolatile(this), Integer.MAX_VALUE, true);
             if (s != RESTART)
             {
                 return s;
@@ -291,7 +289,7 @@ public final class Mailbox extends Link
      */
     public long depth()
     {
-        return Math.max(0, (int)countToTail(Integer.MAX_VALUE) - (int)DEQUEUED.getOpaque(this));
+        return Math.max(0, (int)countToTail() - (int)DEQUEUED.getOpaque(this));
     }
 
     /** @return the saved list's array length (racy, a statistic for memory estimates). Any thread. */
