@@ -86,8 +86,12 @@ public final class Mailbox extends Link
     }
 
     // Producers: moved by every put (exchange). Starts at this mailbox (the stub, number 0).
+    // Reached only through TAIL. Not declared volatile: a volatile initial store costs a full
+    // fence on every spawn. The plain one is seen by every other thread: they reach a mailbox only
+    // through its handle's final field, and the handle through the table's release store
+    // (ProcessTable.publish).
     @SuppressWarnings("unused")
-    private volatile Link tail = this;
+    private Link tail = this;
     // Any thread: where the last count stopped, numbered (release, after the number), or null.
     // It may lag behind head (then it is ignored) or point to a node taken since (self-linked).
     @SuppressWarnings("unused")

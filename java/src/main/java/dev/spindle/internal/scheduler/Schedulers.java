@@ -686,13 +686,20 @@ public final class Schedulers implements MessageTimer.Delivery
             }
             return true;
         }
+        return enqueueFromThread(target, p.index, prio);
+    }
+
+    // Out of line: the gate's try/finally would make every scheduler's enqueue larger, and a
+    // compiled enqueue over the JIT's inlining limit is called, not inlined, on every wake-up.
+    private boolean enqueueFromThread(final int target, final int index, final int prio)
+    {
         if (!gate.enter())
         {
             return false; // closed: the process will never run, and the queues may be gone
         }
         try
         {
-            queues.pushRemote(target, p.index, prio);
+            queues.pushRemote(target, index, prio);
         }
         finally
         {
