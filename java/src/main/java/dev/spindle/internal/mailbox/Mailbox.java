@@ -349,7 +349,18 @@ public final class Mailbox extends Link
         final int taken = (int)DEQUEUED.get(this);
         if (taken - nextSample >= 0) // wraps: compare the difference
         {
-            sampleHighWater(taken);
+            if (TAIL.getVolatile(this) == head)
+            {
+                // Nothing linked beyond the head: the count sampleHighWater would make is the head's
+                // own number. The usual case for a process that takes one message (a fresh one
+                // samples at its first take): counting here keeps sampleHighWater's call rare in
+                // every profile, so the JIT never inlines it into the receive (see there).
+                sampled(taken, head.seq - taken);
+            }
+            else
+            {
+                sampleHighWater(taken);
+            }
         }
         DEQUEUED.setOpaque(this, taken + 1);
     }
@@ -357,7 +368,8 @@ public final class Mailbox extends Link
     // Out of line on purpose: inlined, this rare count made Receive.receive's compiled code too
     // large (C2's InlineSmallCode) to be inlined into the process loops compiled after it, which
     // cost a call and a frame per receive (threadring 154 -> 145 ns per hop; docs/performance.md,
-    // "The same-core gap and the JIT's inlining limit").
+    // "The same-core gap and the JIT's inlining limit"). C2 still inlines a call it sees often, so
+    // countTaken keeps the trivial case (nothing beyond the head) from coming here.
     private void sampleHighWater(final int taken)
     {
         // Counted from the head (or a reader's count ahead of it), at most OWNER_AHEAD deep,
@@ -369,7 +381,11 @@ public final class Mailbox extends Link
         {
             s = count(head, null, end, OWNER_AHEAD, false); // the owner's own head is never taken under it
         }
-        final int depth = (int)s - taken;
+        sampled(taken, (int)s - taken);
+    }
+
+    private void sampled(final int taken, final int depth)
+    {
         if (depth > highWater)
         {
             highWater = depth; // owner-written; others read it racily

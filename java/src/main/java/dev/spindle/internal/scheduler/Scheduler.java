@@ -918,18 +918,11 @@ public final class Scheduler
      */
     public static void await(final ProcessContinuation pc, final boolean timed, final long deadline)
     {
-        ReceiveTimer timer = null;
-        if (timed)
-        {
-            timer = pc.timer;
-            if (timer == null)
-            {
-                timer = new ReceiveTimer(pc);
-                pc.timer = timer;
-            }
-            pc.scheduler.timers.add(timer, deadline);
-        }
-        pc.waitTimer = timer;
+        // Kept small: every receive inlines this, and a receive compiled over the JIT's inlining
+        // limit is called, not inlined, and adds a frame to every waiting process's stack. So the
+        // timer's setup and teardown are out of line, and an untimed wait (waitTimer stays null
+        // between waits) stores no reference.
+        final ReceiveTimer timer = timed ? armTimer(pc, deadline) : null;
         if (pc instanceof VirtualProcess)
         {
             awaitVirtual(pc, timer);
@@ -945,13 +938,36 @@ public final class Scheduler
         {
             Continuation.yield(ProcessContinuation.SCOPE);
         }
-        finally
+        catch (final Throwable t)
         {
-            pc.waitTimer = null;
             if (timer != null)
             {
-                timer.cancel(); // out of whatever heap it is in, at once; no-op when it fired
+                disarmTimer(pc, timer);
             }
+            throw t;
         }
+        if (timer != null)
+        {
+            disarmTimer(pc, timer);
+        }
+    }
+
+    private static ReceiveTimer armTimer(final ProcessContinuation pc, final long deadline)
+    {
+        ReceiveTimer timer = pc.timer;
+        if (timer == null)
+        {
+            timer = new ReceiveTimer(pc);
+            pc.timer = timer;
+        }
+        pc.scheduler.timers.add(timer, deadline);
+        pc.waitTimer = timer;
+        return timer;
+    }
+
+    private static void disarmTimer(final ProcessContinuation pc, final ReceiveTimer timer)
+    {
+        pc.waitTimer = null;
+        timer.cancel(); // out of whatever heap it is in, at once; no-op when it fired
     }
 }

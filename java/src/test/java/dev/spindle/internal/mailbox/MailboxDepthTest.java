@@ -258,4 +258,27 @@ class MailboxDepthTest
         assertEquals(0, box.depth());
         assertEquals(4, box.putCounted("c"));
     }
+
+    @Test
+    void aSampleWithNothingBeyondTheHeadCountsTheTakenMessage()
+    {
+        // countTaken's short cut (nothing linked beyond the head) must read what the full count reads.
+        final Mailbox lone = new Mailbox();
+        lone.put("only");
+        assertEquals("only", lone.takeAny()); // the first take samples: one message, none behind it
+        assertEquals(1, lone.highWater(), "the message taken was queued: a depth of 1");
+        final Mailbox two = new Mailbox();
+        two.put("first");
+        two.put("second");
+        assertEquals("first", two.takeAny()); // the same sample through the full count
+        assertEquals("second", two.takeAny());
+        assertEquals(2, two.highWater());
+        final Mailbox saved = new Mailbox();
+        saved.put("skip");
+        saved.put("want");
+        assertEquals("want", saved.take("want"::equals, 0, null)); // "skip" moves to the saved part
+        assertEquals("skip", saved.takeAny()); // taken from saved while nothing is linked beyond the head
+        assertEquals(0, saved.depth());
+        assertEquals(2, saved.highWater());
+    }
 }
