@@ -349,7 +349,8 @@ public final class Mailbox extends Link
         final int taken = (int)DEQUEUED.get(this);
         if (taken - nextSample >= 0) // wraps: compare the difference
         {
-            if (TAIL.getVolatile(this) == head)
+            final Link end = (Link)TAIL.getVolatile(this);
+            if (end == head)
             {
                 // Nothing linked beyond the head: the count sampleHighWater would make is the head's
                 // own number. The usual case for a process that takes one message (a fresh one
@@ -359,7 +360,7 @@ public final class Mailbox extends Link
             }
             else
             {
-                sampleHighWater(taken);
+                sampleHighWater(taken, end);
             }
         }
         DEQUEUED.setOpaque(this, taken + 1);
@@ -370,12 +371,12 @@ public final class Mailbox extends Link
     // cost a call and a frame per receive (threadring 154 -> 145 ns per hop; docs/performance.md,
     // "The same-core gap and the JIT's inlining limit"). C2 still inlines a call it sees often, so
     // countTaken keeps the trivial case (nothing beyond the head) from coming here.
-    private void sampleHighWater(final int taken)
+    private void sampleHighWater(final int taken, final Link end)
     {
-        // Counted from the head (or a reader's count ahead of it), at most OWNER_AHEAD deep,
-        // and so rarely that the count costs at most one node per SAMPLE_COST takes: it reads
-        // nodes a producer on another core wrote, near the tail on lines it is still writing.
-        final Link end = (Link)TAIL.getVolatile(this);
+        // Counted from the head (or a reader's count ahead of it) to end (the tail as countTaken
+        // read it), at most OWNER_AHEAD deep, and so rarely that the count costs at most one node
+        // per SAMPLE_COST takes: it reads nodes a producer on another core wrote, near the tail on
+        // lines it is still writing.
         long s = count(countStart(), null, end, OWNER_AHEAD, false);
         if (s == RESTART)
         {

@@ -938,17 +938,12 @@ public final class Scheduler
         {
             Continuation.yield(ProcessContinuation.SCOPE);
         }
-        catch (final Throwable t)
+        finally
         {
             if (timer != null)
             {
                 disarmTimer(pc, timer);
             }
-            throw t;
-        }
-        if (timer != null)
-        {
-            disarmTimer(pc, timer);
         }
     }
 
