@@ -8,7 +8,8 @@ import java.util.function.Predicate;
  * A process's mailbox: unbounded, FIFO per sender, with selective receive.
  *
  * <p>Two parts. The <em>inbound</em> part is an intrusive MPSC list after Vyukov's, inlined in this
- * object with no padding: a producer allocates one 24-byte node, pays one exchange on {@code tail}
+ * object, with 64 bytes between the fields other threads write and the owner's
+ * ({@link MailboxPadding}): a producer allocates one 24-byte node, pays one exchange on {@code tail}
  * and links its predecessor to the node with a release store; it never retries, never waits for
  * the consumer and reads nothing another core wrote. The depth is exact without a counter and
  * without the producers' help: a node's number is how many items were ever put, it included; the
@@ -29,7 +30,7 @@ import java.util.function.Predicate;
  * link briefly hides the messages put after it; {@link #hasInbound()} then answers true while the
  * take methods find nothing, and the caller simply looks again.
  */
-public final class Mailbox extends Link
+public final class Mailbox extends MailboxPadding
 {
     /** Takes the signals out of the message stream as the owner dequeues it (see internal/signals). */
     public interface SignalSink
@@ -74,9 +75,9 @@ public final class Mailbox extends Link
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(Mailbox.class, "tail", Link.class);
+            TAIL = lookup.findVarHandle(MailboxTailFields.class, "tail", Link.class);
             HEAD = lookup.findVarHandle(Mailbox.class, "head", Link.class);
-            HINT = lookup.findVarHandle(Mailbox.class, "hint", Link.class);
+            HINT = lookup.findVarHandle(MailboxTailFields.class, "hint", Link.class);
             DEQUEUED = lookup.findVarHandle(Mailbox.class, "dequeued", int.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -85,17 +86,7 @@ public final class Mailbox extends Link
         }
     }
 
-    // Producers: moved by every put (exchange). Starts at this mailbox (the stub, number 0).
-    // Reached only through TAIL. Not declared volatile: a volatile initial store costs a full
-    // fence on every spawn. The plain one is seen by every other thread: they reach a mailbox only
-    // through its handle's final field, and the handle through the table's release store
-    // (ProcessTable.publish).
-    @SuppressWarnings("unused")
-    private Link tail = this;
-    // Any thread: where the last count stopped, numbered (release, after the number), or null.
-    // It may lag behind head (then it is ignored) or point to a node taken since (self-linked).
-    @SuppressWarnings("unused")
-    private Link hint;
+    // tail and hint: MailboxTailFields, then 64 bytes of MailboxPadding before the fields below.
 
     // Owner only below, except that head is written with release (after the owner numbered it) so
     // that depth readers may start counting from it, and dequeued opaque so that they may read it.
