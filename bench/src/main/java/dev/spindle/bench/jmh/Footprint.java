@@ -166,7 +166,7 @@ public final class Footprint
 
     private static void mailboxes(final int count)
     {
-        measure("Spindle Mailbox, empty (queue not yet created)", count, Mailbox::new);
+        measure("Spindle Mailbox, never sent a message", count, Mailbox::new);
         measure("Spindle Mailbox after one message in and out", count, () ->
         {
             final Mailbox m = new Mailbox();
