@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * or 2 producer threads put 20,000,000 messages in all, with no backlog limit; or one producer,
  * with a second argument, at most that many ahead of the consumer (a paced stream: the consumer
  * then takes near the tail, on lines the producer is still writing; docs/mailbox.md, "False
- * sharing"). Ten runs
- * in one JVM; prints the median of the last six, in messages per microsecond. On 2 cores the
- * producers and the consumer share the CPUs, as a receiver and its senders do in a node.
+ * sharing"). Ten runs in one JVM; prints the median of the last six, in messages per
+ * microsecond. On 2 cores the producers and the consumer share the CPUs, as a receiver and its
+ * senders do in a node.
  *
  * <pre>java -cp bench/target/spindle-bench.jar dev.spindle.bench.experiments.MailboxStream 1
  * java -cp bench/target/spindle-bench.jar dev.spindle.bench.experiments.MailboxStream 2
@@ -58,7 +58,7 @@ public final class MailboxStream
                 {
                     for (int i = 0; i < per; i++)
                     {
-                        while (lag > 0 && (long)i * producers - takenSoFar.getOpaque() > lag)
+                        while (lag > 0 && i - takenSoFar.getOpaque() > lag) // paced: the only producer
                         {
                             Thread.onSpinWait();
                         }
