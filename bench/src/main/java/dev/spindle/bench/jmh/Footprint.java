@@ -104,24 +104,24 @@ public final class Footprint
             System.out.printf(Locale.ROOT, "heap used after GC: before %,d B, after %,d B: %,d B per idle process%n",
                 before, after, perProcess);
             System.out.printf(Locale.ROOT, "live processes: %d (baseline %d)%n", node.processCount(), base);
-            jol("objects reachable from a control block, the classes with >= " + count + " instances (JOL sizes a StackChunk" +
-                " without its frames)", controlBlock(node, pids[count / 2]), count);
+            jol("objects reachable from a process, the classes with >= " + count + " instances (a StackChunk" +
+                " with its frozen frames)", processOf(node, pids[count / 2]), count);
             release(node, pids, count);
         }
     }
 
-    /** @return the process's control block, through the runtime's internals (for JOL only). */
-    private static Object controlBlock(final Node node, final Pid pid)
+    /** @return the process (its handle), through the runtime's internals (for JOL only). */
+    static Object processOf(final Node node, final Pid pid)
     {
         try
         {
-            final java.lang.reflect.Field f = Node.class.getDeclaredField("schedulers");
+            final java.lang.reflect.Field f = Node.class.getDeclaredField("runtime");
             f.setAccessible(true);
-            return ((dev.spindle.internal.scheduler.Schedulers)f.get(node)).table().lookup(pid);
+            return ((dev.spindle.internal.runtime.NodeRuntime)f.get(node)).schedulers().table().lookup(pid);
         }
         catch (final ReflectiveOperationException | RuntimeException ex)
         {
-            System.out.println("  (control block not reachable: " + ex + ")");
+            System.out.println("  (process not reachable: " + ex + ")");
             return null;
         }
     }
@@ -209,6 +209,11 @@ public final class Footprint
         if (o == null)
         {
             return;
+        }
+        if (System.getProperty("jol.magicFieldOffset") == null)
+        {
+            // JOL 0.17 cannot read field offsets on JDK 25 by its default route; this one works.
+            System.setProperty("jol.magicFieldOffset", "true");
         }
         try
         {

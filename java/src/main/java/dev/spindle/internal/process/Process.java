@@ -25,9 +25,9 @@ public final class Process extends ProcessHandle implements Runnable
     private static final System.Logger LOG = System.getLogger("dev.spindle");
 
     /** Why the continuation last yielded: to give way. */
-    public static final int YIELD_REQUEUE = 0;
+    public static final byte YIELD_REQUEUE = 0;
     /** Why the continuation last yielded: to wait for a message, a timeout or a wake flag. */
-    public static final int YIELD_WAIT = 1;
+    public static final byte YIELD_WAIT = 1;
 
     private static final VarHandle REDUCTIONS;
 
@@ -46,8 +46,12 @@ public final class Process extends ProcessHandle implements Runnable
     /** The continuation running {@link #run()}; dropped at exit so a kept process retains little. */
     public Continuation continuation;
     private ProcessBody body;
-    /** Set by the process before it yields, read by its scheduler after. */
-    public int yieldReason;
+    /**
+     * Set by the process before it yields, read by its scheduler after. A byte: HotSpot puts it
+     * beside {@code ProcessHandle}'s booleans, in a word that would otherwise be padding
+     * (ProcessLayoutTest).
+     */
+    public byte yieldReason;
     /** Saved-list size at the last receive marker (a ref made just before a call). */
     public int marker;
     /** Monitors and locks instrumented code of this process holds, kept here between its runs. */

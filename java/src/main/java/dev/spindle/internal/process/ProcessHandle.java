@@ -66,8 +66,8 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
             STATE = l.findVarHandle(ProcessHandle.class, "state", int.class);
             SIGNALS_PENDING = l.findVarHandle(ProcessHandle.class, "signalsPending", int.class);
             WAKE_FLAG = l.findVarHandle(ProcessHandle.class, "wakeFlag", boolean.class);
-            HOME = l.findVarHandle(ProcessHandle.class, "home", int.class);
-            PRIORITY = l.findVarHandle(ProcessHandle.class, "priority", int.class);
+            HOME = l.findVarHandle(ProcessHandle.class, "home", short.class);
+            PRIORITY = l.findVarHandle(ProcessHandle.class, "priority", byte.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -81,8 +81,8 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
     public final Pid pid;
     /** Slot in the process table (also the run-queue entry). */
     public final int index;
-    /** Scheduler this process is bound to, or -1. */
-    public final int boundScheduler;
+    /** Scheduler this process is bound to, or -1 (a short: at most 4,096 schedulers, NodeConfig). */
+    public final short boundScheduler;
     /** Messages: any thread puts, the owner takes. */
     public final Mailbox mailbox = new Mailbox();
 
@@ -94,10 +94,12 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
     private int signalsPending;
     @SuppressWarnings("unused")
     private boolean wakeFlag;
+    // home and priority are narrow so that, with the booleans, they share one word: a process is
+    // 88 bytes, not 96 (ProcessLayoutTest). At most 4,096 schedulers; priorities are 0..3.
     @SuppressWarnings("unused")
-    private int home;
+    private short home;
     @SuppressWarnings("unused")
-    private int priority;
+    private byte priority;
 
     // ---- guarded by this object's monitor ----
 
@@ -112,9 +114,9 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
     {
         this.pid = pid;
         this.index = pid.index();
-        this.boundScheduler = boundScheduler;
-        HOME.set(this, Math.max(boundScheduler, 0));
-        PRIORITY.set(this, priority);
+        this.boundScheduler = (short)boundScheduler;
+        HOME.set(this, (short)Math.max(boundScheduler, 0));
+        PRIORITY.set(this, (byte)priority);
     }
 
     /** @return whether this is a plain thread's inbox rather than a process. */
@@ -266,25 +268,25 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
     /** @return the scheduler it last ran on or was queued for (opaque). */
     public final int homeOpaque()
     {
-        return (int)HOME.getOpaque(this);
+        return (short)HOME.getOpaque(this);
     }
 
     /** Run-token holder: where it runs or was queued. @param s scheduler index */
     public final void setHomeOpaque(final int s)
     {
-        HOME.setOpaque(this, s);
+        HOME.setOpaque(this, (short)s);
     }
 
     /** @return 0..3 (see {@code dev.spindle.Priority}), opaque. */
     public final int priorityOpaque()
     {
-        return (int)PRIORITY.getOpaque(this);
+        return (byte)PRIORITY.getOpaque(this);
     }
 
     /** Owner: takes effect the next time it is queued. @param p 0..3 */
     public final void setPriorityOpaque(final int p)
     {
-        PRIORITY.setOpaque(this, p);
+        PRIORITY.setOpaque(this, (byte)p);
     }
 
     /**

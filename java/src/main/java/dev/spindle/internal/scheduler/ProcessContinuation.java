@@ -31,9 +31,9 @@ public sealed class ProcessContinuation extends Continuation implements Mailbox.
     ReceiveTimer timer;     // made on the first timed receive, armed again by later ones
     ReceiveTimer waitTimer; // the timer of the wait in progress, null for an untimed wait
     // Set around yields that may be refused (preemption, Proc.yield): a pinned continuation then
-    // just keeps running instead of failing.
+    // just keeps running instead of failing (Continuation.yield returns false). One boolean keeps
+    // the object at 64 bytes; a second one made it 72.
     boolean mayStayPinned;
-    boolean pinned;
     // The carrier a pinned wait blocks (a raw process holding a lock in instrumented code), or null.
     // The waker that won the wake CAS takes it (getAndSet); the waiter clears it itself only when it
     // left the wait on its own (its WAITING to RUNNING CAS won, so no waker is coming).
@@ -94,8 +94,7 @@ public sealed class ProcessContinuation extends Continuation implements Mailbox.
     {
         if (mayStayPinned)
         {
-            pinned = true; // the yield returns false and the process keeps its carrier
-            return;
+            return; // the yield returns false and the process keeps its carrier
         }
         throw new IllegalStateException("a Spindle process cannot wait here: its continuation is pinned (" + reason +
             "): a native frame (JNI, a JDK method called back into Java) or a critical section is on its stack");

@@ -841,12 +841,9 @@ public final class Scheduler
         {
             pc.process.mailbox.drainToSaved(pc);
         }
-        pc.pinned = false;
-        yieldNow(pc);
-        if (pc.pinned)
+        if (!yieldNow(pc))
         {
             s.thread.budget = s.reductions; // a native frame on the stack: try again a slice later
-            pc.pinned = false;
         }
     }
 
@@ -871,19 +868,21 @@ public final class Scheduler
      * on its stack) cannot give way and keeps running.
      *
      * @param pc the running process.
+     * @return false when the continuation was pinned and kept running (the JDK's own answer, so
+     * the process object needs no flag for it).
      */
-    public static void yieldNow(final ProcessContinuation pc)
+    public static boolean yieldNow(final ProcessContinuation pc)
     {
         if (pc instanceof VirtualProcess)
         {
             Thread.yield(); // the JDK unmounts it and resubmits it through VirtualProcess.execute
-            return;
+            return true;
         }
         pc.process.yieldReason = Process.YIELD_REQUEUE;
         pc.mayStayPinned = true;
         try
         {
-            Continuation.yield(ProcessContinuation.SCOPE);
+            return Continuation.yield(ProcessContinuation.SCOPE);
         }
         finally
         {
