@@ -8,7 +8,7 @@ import java.util.function.Predicate;
  * A process's mailbox: unbounded, FIFO per sender, with selective receive.
  *
  * <p>Two parts. The <em>inbound</em> part is an intrusive MPSC list after Vyukov's, inlined in this
- * object, with 64 bytes between the fields other threads write and the owner's
+ * object, with a cache line between the fields other threads write and the owner's
  * ({@link MailboxPadding}): a producer allocates one 24-byte node, pays one exchange on {@code tail}
  * and links its predecessor to the node with a release store; it never retries, never waits for
  * the consumer and reads nothing another core wrote. The depth is exact without a counter and
@@ -86,7 +86,8 @@ public final class Mailbox extends MailboxPadding
         }
     }
 
-    // tail and hint: MailboxTailFields, then 64 bytes of MailboxPadding before the fields below.
+    // tail, hint and highWater: MailboxTailFields, then 56 bytes of MailboxPadding before the
+    // fields below.
 
     // Owner only below, except that head is written with release (after the owner numbered it) so
     // that depth readers may start counting from it, and dequeued opaque so that they may read it.
@@ -95,7 +96,6 @@ public final class Mailbox extends MailboxPadding
     // the depth. int, like the sequence: both wrap, and their difference is right below 2^31.
     @SuppressWarnings("unused")
     private int dequeued;
-    private int highWater; // owner-written (countTaken), read racily by any thread
     private int nextSample; // owner only: the take count at which countTaken samples the depth again
     private Object[] saved;
     private int savedHead;

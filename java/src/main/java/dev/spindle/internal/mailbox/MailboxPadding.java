@@ -1,8 +1,10 @@
 package dev.spindle.internal.mailbox;
 
 /**
- * 64 bytes between the fields other threads write ({@link MailboxTailFields}) and the owner's
- * ({@link Mailbox}), so that they are never on one cache line. Without it, a process that takes
+ * 56 bytes between the fields other threads write ({@link MailboxTailFields}) and the owner's
+ * ({@link Mailbox}), so that they are never on one cache line: with {@code highWater}'s 4 bytes
+ * after {@code hint}, the owner's first field starts 64 bytes after {@code hint} starts, and two
+ * fields that far apart cannot share a 64-byte line, however the object is aligned. Without it, a process that takes
  * while others put pulls the line holding {@code tail} back to its core on every take (it writes
  * {@code head} and {@code dequeued} there), and every sender's exchange pulls it away again: a
  * stream from one sender ran at an eighth of the padded layout's rate (docs/mailbox.md, "False
@@ -21,5 +23,4 @@ abstract class MailboxPadding extends MailboxTailFields
     byte p40, p41, p42, p43, p44, p45, p46, p47;
     byte p50, p51, p52, p53, p54, p55, p56, p57;
     byte p60, p61, p62, p63, p64, p65, p66, p67;
-    byte p70, p71, p72, p73, p74, p75, p76, p77;
 }

@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * message: a one-sender stream ran at an eighth of its padded rate (docs/mailbox.md, "False
  * sharing"). This checks the layout HotSpot actually chose: every owner field at least a cache
  * line from every field other threads write (padding made of longs failed it: an owner int filled
- * the alignment gap before them).
+ * the alignment gap before them). {@code highWater}, which the owner writes only at a new peak,
+ * sits on the senders' side, so the padding can be 56 bytes; moved back, or with less padding, it
+ * fails here.
  */
 class MailboxLayoutTest
 {
