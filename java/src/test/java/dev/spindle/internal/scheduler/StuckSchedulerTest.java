@@ -74,8 +74,9 @@ class StuckSchedulerTest
      * A pause of every thread (a GC, the monitor itself descheduled) makes the monitor's clock jump
      * while adding one tick: it must not mark a busy scheduler stuck (it did: the stall test read
      * only the clock). A second monitor, never started, is driven with a synthetic clock; the node's own
-     * monitor has a 2 s threshold here (the longest time slice, 1 s, doubled), so it stays out of
-     * the way while the probe runs (well under a second).
+     * monitor has a 2 s threshold here (the longest time slice, 1 s, doubled), so it never marks the
+     * stall itself while the probe runs (well under a second), though it may clear the probe's mark
+     * once (below).
      */
     @ParameterizedTest
     @MethodSource("dev.spindle.testing.Nodes#kinds")
@@ -105,11 +106,30 @@ class StuckSchedulerTest
                 probe.tick(t + 3_000_000_000L); // 3 s later by the clock, one tick later by the count
                 assertFalse(group.active().stalled(0), "a clock jump of one tick marked a busy scheduler stuck");
                 final long ticks = 2_000_000_000L / Sysmon.BUSY_TICK_NANOS + 1;
-                for (long k = 1; k <= ticks; k++)
+                long k = 1;
+                for (; k <= ticks; k++)
                 {
                     probe.tick(t + 3_000_000_000L + k * Sysmon.BUSY_TICK_NANOS);
                 }
-                assertTrue(group.active().stalled(0), "seen stuck over the whole threshold's ticks: stalled");
+                // The loop above ends on the threshold's last tick, so it holds only if the probe's
+                // count began at its first tick. Under load it once did not (traced; the test failed
+                // in 3 of 15 runs beside two CPU hogs): scheduler 0 began a second schedule just
+                // after the probe's first ticks, so the probe's view restarted a tick late and the
+                // loop ended one tick short. The likely cause is the probe itself: at 3 s on its
+                // clock the 1 s slice is over, so it sets the scheduler's budget to 0, and a hog that
+                // has delivered "running" but not yet charged the send for it gives way once. And
+                // the flag is the node's, shared with the node's own monitor, which clears it when
+                // it first sees a new schedule. So tick on, a tick per 20 ms, until the mark holds.
+                // The node's own threshold (2 s) is far beyond these rounds (at most 25), so only
+                // the probe sets the mark here.
+                boolean stalled = group.active().stalled(0);
+                for (int round = 0; !stalled && round < 25; round++)
+                {
+                    Thread.sleep(20);
+                    probe.tick(t + 3_000_000_000L + k++ * Sysmon.BUSY_TICK_NANOS);
+                    stalled = group.active().stalled(0);
+                }
+                assertTrue(stalled, "seen stuck over the whole threshold's ticks: stalled");
             }
             finally
             {
