@@ -97,9 +97,7 @@ public final class Mailbox extends MailboxPadding
     @SuppressWarnings("unused")
     private int dequeued;
     private int nextSample; // owner only: the take count at which countTaken samples the depth again
-    private Object[] saved;
-    private int savedHead;
-    private int savedSize;
+    private SavedList saved; // made on the first message saved
 
     /**
      * Appends a message. Any thread. One exchange on {@code tail} publishes the node, and a release
@@ -290,8 +288,8 @@ public final class Mailbox extends MailboxPadding
     /** @return the saved list's array length (racy, a statistic for memory estimates). Any thread. */
     public int savedCapacity()
     {
-        final Object[] a = saved;
-        return a == null ? 0 : a.length;
+        final SavedList s = saved;
+        return s == null ? 0 : s.capacity();
     }
 
     /**
@@ -405,12 +403,10 @@ public final class Mailbox extends MailboxPadding
     {
         for (;;)
         {
-            if (savedSize > 0)
+            final SavedList s = saved;
+            if (s != null && s.size() > 0)
             {
-                final Object m = saved[savedHead];
-                saved[savedHead] = null;
-                savedHead = (savedHead + 1) & (saved.length - 1);
-                savedSize--;
+                final Object m = s.poll();
                 countTaken();
                 return m;
             }
@@ -449,7 +445,13 @@ public final class Mailbox extends MailboxPadding
                 saveLast(m);
             }
         }
-        return savedSize;
+        return savedSize();
+    }
+
+    private int savedSize()
+    {
+        final SavedList s = saved;
+        return s == null ? 0 : s.size();
     }
 
     /**
@@ -517,18 +519,21 @@ public final class Mailbox extends MailboxPadding
      */
     public Object take(final Predicate<Object> match, final int skipSaved, final SignalSink sink)
     {
-        int i = Math.min(Math.max(skipSaved, 0), savedSize);
+        int i = Math.min(Math.max(skipSaved, 0), savedSize());
         for (;;)
         {
-            for (; i < savedSize; i++)
+            final SavedList s = saved; // re-read: saving or a signal's append may have made it
+            if (s != null)
             {
-                final Object m = saved[(savedHead + i) & (saved.length - 1)];
-                if (match.test(m))
+                final int at = s.indexOf(match, i);
+                if (at >= 0)
                 {
-                    removeSavedAt(i);
+                    final Object m = s.get(at);
+                    s.removeAt(at);
                     countTaken();
                     return m;
                 }
+                i = s.size();
             }
             final Object m = poll();
             if (m == null)
@@ -557,7 +562,7 @@ public final class Mailbox extends MailboxPadding
                 countTaken();
                 return m;
             }
-            i = savedSize;
+            i = savedSize();
         }
     }
 
@@ -577,8 +582,6 @@ public final class Mailbox extends MailboxPadding
     public void clear()
     {
         saved = null;
-        savedHead = 0;
-        savedSize = 0;
         while (poll() != null)
         {
             // unlink so the nodes are garbage even if this mailbox is still referenced
@@ -588,40 +591,11 @@ public final class Mailbox extends MailboxPadding
 
     private void saveLast(final Object m)
     {
-        if (saved == null)
+        SavedList s = saved;
+        if (s == null)
         {
-            saved = new Object[8];
+            saved = s = new SavedList();
         }
-        else if (savedSize == saved.length)
-        {
-            final Object[] bigger = new Object[saved.length * 2];
-            for (int i = 0; i < savedSize; i++)
-            {
-                bigger[i] = saved[(savedHead + i) & (saved.length - 1)];
-            }
-            saved = bigger;
-            savedHead = 0;
-        }
-        saved[(savedHead + savedSize) & (saved.length - 1)] = m;
-        savedSize++;
-    }
-
-    private void removeSavedAt(final int i)
-    {
-        final int mask = saved.length - 1;
-        if (i == 0)
-        {
-            saved[savedHead] = null;
-            savedHead = (savedHead + 1) & mask;
-            savedSize--;
-            return;
-        }
-        // Shift the younger messages left by one so the order is kept.
-        for (int k = i; k < savedSize - 1; k++)
-        {
-            saved[(savedHead + k) & mask] = saved[(savedHead + k + 1) & mask];
-        }
-        saved[(savedHead + savedSize - 1) & mask] = null;
-        savedSize--;
+        s.add(m);
     }
 }

@@ -1,0 +1,93 @@
+package dev.spindle.internal.mailbox;
+
+/**
+ * The mailbox's saved part: messages the owner took from inbound that a selective receive did not
+ * match, oldest first, in a ring that doubles when full (never shrinks). Owner only, so plain
+ * fields. Its own object, made on the first message saved: most processes never save one, and
+ * inline its two counters made every mailbox 8 bytes larger (docs/performance.md, eighth round).
+ */
+final class SavedList
+{
+    private Object[] items = new Object[8]; // a power of two
+    private int head;
+    private int size;
+
+    /** @return messages saved. */
+    int size()
+    {
+        return size;
+    }
+
+    /** @return the array's length (racy when read by others: a statistic). */
+    int capacity()
+    {
+        return items.length;
+    }
+
+    /** @param i 0 for the oldest, below {@link #size()}. @return that message */
+    Object get(final int i)
+    {
+        return items[(head + i) & (items.length - 1)];
+    }
+
+    /**
+     * @param match predicate.
+     * @param from  the first index to test.
+     * @return the index of the oldest message from {@code from} on that matches, or -1.
+     */
+    int indexOf(final java.util.function.Predicate<Object> match, final int from)
+    {
+        for (int i = from; i < size; i++)
+        {
+            if (match.test(items[(head + i) & (items.length - 1)]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Removes and returns the oldest; the list must not be empty. @return it */
+    Object poll()
+    {
+        final Object m = items[head];
+        items[head] = null;
+        head = (head + 1) & (items.length - 1);
+        size--;
+        return m;
+    }
+
+    /** @param m appended behind the others. */
+    void add(final Object m)
+    {
+        if (size == items.length)
+        {
+            final Object[] bigger = new Object[items.length * 2];
+            for (int i = 0; i < size; i++)
+            {
+                bigger[i] = get(i);
+            }
+            items = bigger;
+            head = 0;
+        }
+        items[(head + size) & (items.length - 1)] = m;
+        size++;
+    }
+
+    /** Removes the {@code i}th oldest, keeping the others in order. @param i below {@link #size()} */
+    void removeAt(final int i)
+    {
+        if (i == 0)
+        {
+            poll();
+            return;
+        }
+        final int mask = items.length - 1;
+        for (int k = i; k < size - 1; k++) // shift the younger ones left by one
+        {
+            items[(head + k) & mask] = items[(head + k + 1) & mask];
+        }
+        items[(head + size - 1) & mask] = null;
+        size--;
+    }
+}
