@@ -3,8 +3,9 @@ package dev.spindle.internal.mailbox;
 /**
  * The mailbox's saved part: messages the owner took from inbound that a selective receive did not
  * match, oldest first, in a ring that doubles when full (never shrinks). Owner only, so plain
- * fields. Its own object, made on the first message saved: most processes never save one, and
- * inline its two counters made every mailbox 8 bytes larger (docs/performance.md, eighth round).
+ * fields; only {@link #capacity()} is read by others, racily. Its own object, made on the first
+ * message saved: most processes never save one, and inline its two counters made every mailbox 8
+ * bytes larger (docs/performance.md, eighth round).
  */
 final class SavedList
 {
@@ -18,10 +19,14 @@ final class SavedList
         return size;
     }
 
-    /** @return the array's length (racy when read by others: a statistic). */
+    /**
+     * @return the array's length. Other threads call this racily, for a memory estimate: the list
+     * reached them by a plain store, so they may see it before its array (0 then).
+     */
     int capacity()
     {
-        return items.length;
+        final Object[] a = items;
+        return a == null ? 0 : a.length;
     }
 
     /** @param i 0 for the oldest, below {@link #size()}. @return that message */

@@ -94,8 +94,9 @@ public abstract sealed class ProcessHandle permits Process, InboxHandle, Callbac
     private int signalsPending;
     @SuppressWarnings("unused")
     private boolean wakeFlag;
-    // home and priority are narrow so that, with the booleans, they share one word: a process is
-    // 88 bytes, not 96 (ProcessLayoutTest). At most 4,096 schedulers; priorities are 0..3.
+    // home and priority (and boundScheduler above) are narrow so that they share words with the
+    // booleans and Process's yield reason: a process is 80 bytes, not 96 (ProcessLayoutTest). At
+    // most 4,096 schedulers; priorities are 0..3.
     @SuppressWarnings("unused")
     private short home;
     @SuppressWarnings("unused")

@@ -11,13 +11,7 @@ final class NativeFrame
 
     static
     {
-        long n = 0;
-        for (int i = 0; i < POLLS; i++)
-        {
-            Preemption.poll();
-            n++;
-        }
-        DONE = n;
+        DONE = Polls.times(POLLS);
     }
 
     private NativeFrame()

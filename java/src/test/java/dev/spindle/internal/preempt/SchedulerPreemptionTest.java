@@ -142,6 +142,37 @@ class SchedulerPreemptionTest
     }
 
     /** One scheduler, a tiny budget: preemption points come every few hundred back-edges. */
+    /** Polls by hand in its class initializer: the VM's call into it is a native frame below the polls. */
+    private static final class PollsInInitializer
+    {
+        static final int POLLS = 5_000;
+        static final int DONE;
+
+        static
+        {
+            DONE = Polls.times(POLLS);
+        }
+    }
+
+    /**
+     * The budget runs out 25 times inside a class initializer, where the continuation cannot yield:
+     * each time the scheduler's yield is refused (Continuation.yield answers false), the process
+     * keeps its carrier with a fresh slice and finishes, rather than failing on the pinned yield.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.spindle.testing.Nodes#kinds")
+    void aPreemptionRefusedByANativeFrameKeepsRunning(final RunQueues kind) throws Exception
+    {
+        try (Node node = NodeWithSmallBudget.start(kind); Inbox inbox = node.inbox())
+        {
+            node.spawn(() -> Proc.send(inbox.pid(), "neighbour ran"));
+            node.spawn(() -> Proc.send(inbox.pid(), PollsInInitializer.DONE));
+            final List<Object> got = new ArrayList<>(List.of(inbox.receive(T), inbox.receive(T)));
+            assertTrue(got.contains(PollsInInitializer.POLLS), "the initializer ran to its end in the process: " + got);
+            assertTrue(got.contains("neighbour ran"), "the neighbour ran too: " + got);
+        }
+    }
+
     private static final class NodeWithSmallBudget
     {
         static Node start(final RunQueues kind)
