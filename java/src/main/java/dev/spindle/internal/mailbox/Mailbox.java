@@ -528,8 +528,7 @@ public final class Mailbox extends MailboxPadding
                 final int at = s.indexOf(match, i);
                 if (at >= 0)
                 {
-                    final Object m = s.get(at);
-                    s.removeAt(at);
+                    final Object m = s.removeAt(at);
                     countTaken();
                     return m;
                 }

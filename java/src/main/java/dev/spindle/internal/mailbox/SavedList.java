@@ -79,14 +79,19 @@ final class SavedList
         size++;
     }
 
-    /** Removes the {@code i}th oldest, keeping the others in order. @param i below {@link #size()} */
-    void removeAt(final int i)
+    /**
+     * Removes the {@code i}th oldest, keeping the others in order.
+     *
+     * @param i below {@link #size()}.
+     * @return the message removed.
+     */
+    Object removeAt(final int i)
     {
         if (i == 0)
         {
-            poll();
-            return;
+            return poll();
         }
+        final Object m = get(i);
         final int mask = items.length - 1;
         for (int k = i; k < size - 1; k++) // shift the younger ones left by one
         {
@@ -94,5 +99,6 @@ final class SavedList
         }
         items[(head + size - 1) & mask] = null;
         size--;
+        return m;
     }
 }
