@@ -102,6 +102,15 @@ expected="$(printf 'counter: %s\n' 1 2 3)"
 grep -q "Tests run: 1, Failures: 0, Errors: 0" "$app"/target/surefire-reports/*.txt 2>/dev/null || bad "Surefire: the test did not pass"
 (cd "$app" && mvn -B -ntp -q compile exec:exec) > "$work/exec.out" 2> "$work/exec.err" || { cat "$work/exec.err"; bad "mvn compile exec:exec"; }
 [ "$(sed 's/\x1b\[[0-9;]*m//g' "$work/exec.out" | grep '^counter:')" = "$expected" ] || { cat "$work/exec.out"; bad "exec:exec: expected counter: 1..3"; }
+# Maven itself on JDK 25 (JAVA_HOME) while the PATH's java is another one: exec:exec must still run
+# the toolchain's java (the select-jdk-toolchain default, useJdk IfMatch, selected none then, and
+# exec:exec took the PATH's java 17: UnsupportedClassVersionError). A PATH java that fails says so.
+mkdir -p "$work/other-java"
+printf '#!/bin/sh\necho "the PATH'"'"'s java ran, not the toolchain'"'"'s" >&2\nexit 3\n' > "$work/other-java/java"
+chmod +x "$work/other-java/java"
+(cd "$app" && JAVA_HOME="$jdk" PATH="$work/other-java:$PATH" mvn -B -ntp -q compile exec:exec) > "$work/exec25.out" 2> "$work/exec25.err" \
+  || { cat "$work/exec25.out" "$work/exec25.err"; bad "mvn compile exec:exec with Maven on JDK 25 and another java on the PATH"; }
+[ "$(sed 's/\x1b\[[0-9;]*m//g' "$work/exec25.out" | grep '^counter:')" = "$expected" ] || { cat "$work/exec25.out"; bad "exec:exec (Maven on JDK 25): expected counter: 1..3"; }
 
 cp="$(cat "$app/cp.txt" 2>/dev/null || true)"
 jar="$(tr ':' '\n' <<<"$cp" | grep "/spindle-runtime-$version.jar$" || true)"
