@@ -28,7 +28,10 @@ final class ChildJvm implements AutoCloseable
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xmx"))
+            // Its own small heap: not the parent's -Xms (larger than 512m, the child would not
+            // start) nor its pre-touch (the spindle command's fixed bench heap).
+            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xmx") && !a.startsWith("-Xms") &&
+                !a.equals("-XX:+AlwaysPreTouch"))
             {
                 cmd.add(a);
             }
