@@ -47,6 +47,8 @@ for f in results.json results.csv report.html; do
   [ -s "$out/$f" ] || { echo "missing $f"; fail=1; }
 done
 grep -q "^# load average at start: " "$out/results.csv" || { echo "results.csv does not record the load average"; fail=1; }
+# The spindle command runs bench on a fixed, pre-touched heap (docs/benchmarks.md); the report says so.
+grep -Eq '"heap": "fixed at [0-9]+m, pre-touched"' "$out/results.json" || { echo "results.json: the heap was not fixed and pre-touched"; fail=1; }
 
 # --repeat, cheaply: one quick case run twice must report the median of 2 runs with its spread.
 ./spindle bench --quick --cases pingpong-same --peers spindle,limit --repeat 2 --out "$out/repeat" > "$out/repeat.txt" 2>&1 || {

@@ -368,6 +368,39 @@ public final class Main
         return sb.toString();
     }
 
+    /**
+     * @param jvmArgs the JVM's input arguments.
+     * @return whether the heap was fixed and touched at start-up (the spindle command's default for
+     * bench: docs/benchmarks.md) or grows as the runs go.
+     */
+    static String heap(final List<String> jvmArgs)
+    {
+        String xms = null;
+        String xmx = null;
+        boolean preTouch = false;
+        for (final String a : jvmArgs)
+        {
+            if (a.startsWith("-Xms"))
+            {
+                xms = a.substring(4);
+            }
+            else if (a.startsWith("-Xmx"))
+            {
+                xmx = a.substring(4);
+            }
+            else if (a.equals("-XX:+AlwaysPreTouch"))
+            {
+                preTouch = true;
+            }
+            else if (a.equals("-XX:-AlwaysPreTouch"))
+            {
+                preTouch = false;
+            }
+        }
+        final boolean fixed = xms != null && xms.equals(xmx);
+        return (fixed ? "fixed at " + xmx : "grows" + (xms != null ? " from " + xms : "")) + (preTouch ? ", pre-touched" : "");
+    }
+
     private static Map<String, String> machine(final BenchOptions o, final int[] allowed)
     {
         final Map<String, String> m = new LinkedHashMap<>();
@@ -379,6 +412,7 @@ public final class Main
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("max heap", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        m.put("heap", heap(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         m.put("sizes", o.quick ? "quick" : "full");
         m.put("runs per case", (o.repeat == 1 ? "1" : o.repeat + " (median, spread: min/max)") +
             (o.steady == 1 ? "" : "; each the median of the last " + Repeats.steadyHalf(o.steady) + " of " + o.steady +

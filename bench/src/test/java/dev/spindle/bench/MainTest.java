@@ -71,6 +71,15 @@ class MainTest
     }
 
     @Test
+    void theReportSaysWhetherTheHeapWasFixedAndPreTouched()
+    {
+        assertEquals("fixed at 2048m, pre-touched", Main.heap(List.of("-Xss1m", "-Xms2048m", "-Xmx2048m", "-XX:+AlwaysPreTouch")));
+        assertEquals("grows", Main.heap(List.of("-Xss1m")));
+        assertEquals("grows from 1g", Main.heap(List.of("-Xms1g", "-Xmx8g")));
+        assertEquals("fixed at 1g", Main.heap(List.of("-Xms2g", "-Xmx1g", "-Xms1g", "-XX:+AlwaysPreTouch", "-XX:-AlwaysPreTouch")));
+    }
+
+    @Test
     void observeServesThePageForTheSecondsAskedAndStops()
     {
         final Outcome o = run("observe", "--port", "0", "--seconds", "1", "--schedulers", "1", "--processes", "10");
