@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Savina Counting on two schedulers, one line per iteration with what the schedulers did, so the
- * case's modes can be told apart (docs/performance.md, "Counting's three modes"): a producer
+ * case's modes can be told apart (docs/performance.md, ninth round, "Three modes"): a producer
  * process sends 2,000,000 increments with {@code Node.send} (as the bench's adapter does) to a
  * counter process, then asks for the count. Both are spawned from this thread, so they start on
  * different schedulers. Per iteration: milliseconds, context switches on each scheduler, parks,
