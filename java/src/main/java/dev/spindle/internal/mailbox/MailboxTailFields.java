@@ -2,10 +2,10 @@ package dev.spindle.internal.mailbox;
 
 /**
  * The {@link Mailbox}'s fields that other threads write: every put exchanges {@code tail}, and
- * depth readers leave {@code hint}; and one the owner writes rarely, {@code highWater}. A class of their own, followed by {@link MailboxPadding}, so
- * that they never share a cache line with the owner's fields, which it writes on every take (see
- * {@link MailboxPadding}). Reached only through {@link Mailbox}'s VarHandles, whose access modes
- * say what each access needs.
+ * depth readers leave {@code hint}; and one the owner writes rarely, {@code highWater}. A class of
+ * their own, followed by {@link MailboxPadding}, so that they never share a cache line with the
+ * owner's fields, which it writes on every take (see {@link MailboxPadding}). Reached only through
+ * {@link Mailbox}'s VarHandles, whose access modes say what each access needs.
  */
 abstract class MailboxTailFields extends Link
 {

@@ -1,5 +1,7 @@
 package dev.spindle.internal.mailbox;
 
+import java.util.function.Predicate;
+
 /**
  * The mailbox's saved part: messages the owner took from inbound that a selective receive did not
  * match, oldest first, in a ring that doubles when full (never shrinks). Owner only, so plain
@@ -40,7 +42,7 @@ final class SavedList
      * @param from  the first index to test.
      * @return the index of the oldest message from {@code from} on that matches, or -1.
      */
-    int indexOf(final java.util.function.Predicate<Object> match, final int from)
+    int indexOf(final Predicate<Object> match, final int from)
     {
         for (int i = from; i < size; i++)
         {

@@ -141,7 +141,6 @@ class SchedulerPreemptionTest
         }
     }
 
-    /** One scheduler, a tiny budget: preemption points come every few hundred back-edges. */
     /** Polls by hand in its class initializer: the VM's call into it is a native frame below the polls. */
     private static final class PollsInInitializer
     {
@@ -173,6 +172,7 @@ class SchedulerPreemptionTest
         }
     }
 
+    /** One scheduler, a tiny budget: preemption points come every few hundred back-edges. */
     private static final class NodeWithSmallBudget
     {
         static Node start(final RunQueues kind)
