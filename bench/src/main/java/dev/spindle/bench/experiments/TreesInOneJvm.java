@@ -25,10 +25,10 @@ import java.util.List;
  * parent is the platform loader, so nothing of this tree leaks in; {@link HopProbe}'s class file
  * is defined in each loader from this jar, and links against that tree's {@code dev.spindle}
  * classes. Each tree loads its own copy of libspindle (extracted to its own temporary file, which
- * JNI binds to that loader) and its own JNA. Each measurement starts a node with one scheduler
- * pinned to the given CPU, runs the probe's measurements back to back, and closes the node; the
- * trees take turns, the order reversed every other alternation, and the first alternation (the
- * JIT's) is left out of the medians.
+ * JNI binds to that loader) and its own JNA. Each turn starts a node with one scheduler pinned to
+ * the given CPU, runs the probe's measurements back to back, and closes the node; the trees take
+ * turns, the order reversed every other alternation, and the first alternation (the JIT's) is
+ * left out of the medians.
  *
  * <p>What stays shared is the JVM's: the heap and its collector, the code cache, the compiler
  * threads. Each tree still gets its own JIT draw (its own profiles and inlining), which varies

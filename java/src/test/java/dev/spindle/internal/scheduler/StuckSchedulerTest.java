@@ -69,6 +69,7 @@ class StuckSchedulerTest
     }
 
     private static volatile boolean stopHog;
+    private static volatile boolean hogSettled;
 
     /**
      * A pause of every thread (a GC, the monitor itself descheduled) makes the monitor's clock jump
@@ -83,6 +84,7 @@ class StuckSchedulerTest
     void aPauseOfEveryThreadIsNotAStall(final RunQueues kind) throws Exception
     {
         stopHog = false;
+        hogSettled = false;
         try (Node node = Node.start(NodeConfig.builder().schedulers(2).pinned(false).runQueues(kind)
                 .timeSlice(Duration.ofSeconds(1)).build());
              Inbox inbox = node.inbox())
@@ -91,6 +93,7 @@ class StuckSchedulerTest
             node.spawn(() ->
             {
                 Proc.send(inbox.pid(), "running");
+                hogSettled = true; // the send has returned, its reduction charged: no runtime call from here on
                 final long until = System.nanoTime() + 20_000_000_000L;
                 while (!stopHog && System.nanoTime() < until)
                 {
@@ -98,6 +101,12 @@ class StuckSchedulerTest
                 }
             }, SpawnOptions.defaults().scheduler(0));
             assertEquals("running", inbox.receive(Duration.ofSeconds(10)));
+            final long settleBy = System.nanoTime() + 10_000_000_000L;
+            while (!hogSettled && System.nanoTime() < settleBy)
+            {
+                Thread.sleep(1);
+            }
+            assertTrue(hogSettled, "the hog's send never returned");
             try
             {
                 final Sysmon probe = new Sysmon(group, new ThreadGroup("probe"));
@@ -111,17 +120,18 @@ class StuckSchedulerTest
                 {
                     probe.tick(t + 3_000_000_000L + k * Sysmon.BUSY_TICK_NANOS);
                 }
-                // The loop above ends on the threshold's last tick, so it holds only if the probe's
-                // count began at its first tick. Under load it once did not (traced; the test failed
-                // in 3 of 15 runs beside two CPU hogs): scheduler 0 began a second schedule just
-                // after the probe's first ticks, so the probe's view restarted a tick late and the
-                // loop ended one tick short. The likely cause is the probe itself: at 3 s on its
-                // clock the 1 s slice is over, so it sets the scheduler's budget to 0, and a hog that
-                // has delivered "running" but not yet charged the send for it gives way once. And
-                // the flag is the node's, shared with the node's own monitor, which clears it when
-                // it first sees a new schedule. So tick on, a tick per 20 ms, until the mark holds.
-                // The node's own threshold (2 s) is far beyond these rounds (at most 25), so only
-                // the probe sets the mark here.
+                // The loop above ends on the threshold's last tick, so it holds only if the probe saw one
+                // schedule throughout. The probe's tick at 3 s ends the 1 s slice (budget 0), and a hog
+                // still inside the send that delivered "running", before that send's reduction is
+                // charged, then gives way once: a second schedule, and the probe's count starts again
+                // mid-loop. Traced under load (two CPU hogs): schedule 1 before the loop, 2 after it,
+                // in 2 of 27 runs (an earlier round of ticks, a tick per 20 ms up to 25, covered only
+                // a restart in the loop's first ticks). So the probe starts only once the hog's send
+                // has returned; the hog makes no runtime call after it, so it never gives way. The
+                // stalled mark is also the node's, shared with the node's own monitor, which clears it
+                // when it first sees the hog's schedule (if that comes late); the probe marks it again
+                // on its next tick, hence a few more ticks, a tick per 20 ms, until the mark holds. The
+                // node's own threshold (2 s) is far beyond these rounds, so only the probe sets it.
                 boolean stalled = group.active().stalled(0);
                 for (int round = 0; !stalled && round < 25; round++)
                 {
