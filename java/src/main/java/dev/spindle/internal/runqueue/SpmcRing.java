@@ -47,11 +47,6 @@ final class SpmcRing
         mask = capacityPowerOfTwo - 1;
     }
 
-    int capacity()
-    {
-        return buffer.length;
-    }
-
     /** Owner only. @return false when full. */
     boolean offer(final int value)
     {
